@@ -1,0 +1,19 @@
+from setuptools import find_packages, setup
+
+setup(
+    name="ms_lr",
+    version="0.1.0",
+    description="MindSpore-native learning-rate schedules: torch-exact, graph-compiled LearningRateSchedule cells",
+    long_description=open("README.md", encoding="utf-8").read(),
+    long_description_content_type="text/markdown",
+    packages=find_packages(include=["ms_lr", "ms_lr.*"]),
+    python_requires=">=3.9",
+    # mindspore 2.10 wheels are built against NumPy 1.x and fail to import under NumPy 2.
+    install_requires=["mindspore==2.10.*", "numpy>=1.22,<2"],
+    extras_require={
+        "plot": ["matplotlib"],
+        "yaml": ["pyyaml"],
+        "test": ["pytest", "pytest-xdist", "hypothesis", "torch==2.13.0", "matplotlib", "pyyaml"],
+    },
+    entry_points={"console_scripts": ["ms-lr=ms_lr.__main__:main"]},
+)

@@ -1,0 +1,40 @@
+"""The accuracy contract every comparison in the suite uses.
+
+Relative error <= 1e-6 wherever the expected lr is >= 1e-6 x peak; below that (values near an lr of 0) the absolute
+error must stay under 1e-12 x peak, i.e. invisible at the scale of the schedule.
+"""
+import numpy as np
+
+RELATIVE = 1e-6
+FLOOR = 1e-6
+ABSOLUTE_BELOW_FLOOR = 1e-12
+
+
+def max_relative_error(actual, expected, peak=None):
+    """Largest relative error over the points where ``expected >= 1e-6 * peak``."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    peak = float(np.abs(expected).max()) if peak is None else peak
+    mask = np.abs(expected) >= FLOOR * peak
+    if not mask.any():
+        return 0.0
+    return float((np.abs(actual - expected)[mask] / np.abs(expected)[mask]).max())
+
+
+def assert_close(actual, expected, peak=None, rtol=RELATIVE, context=""):
+    """Assert the contract; on failure, report the worst step."""
+    actual = np.asarray(actual, dtype=np.float64)
+    expected = np.asarray(expected, dtype=np.float64)
+    assert actual.shape == expected.shape, f"{context}: shape {actual.shape} != {expected.shape}"
+    assert np.isfinite(actual).all(), f"{context}: non-finite values"
+    peak = float(np.abs(expected).max()) if peak is None else peak
+    mask = np.abs(expected) >= FLOOR * peak
+    rel = np.zeros_like(expected)
+    rel[mask] = np.abs(actual - expected)[mask] / np.abs(expected)[mask]
+    worst = int(np.argmax(rel))
+    assert rel.max() <= rtol, (f"{context}: relative error {rel.max():.3g} at index {worst}: "
+                               f"{actual.flat[worst]!r} vs {expected.flat[worst]!r}")
+    below = np.abs(actual - expected)[~mask]
+    assert below.size == 0 or below.max() <= ABSOLUTE_BELOW_FLOOR * peak, (
+        f"{context}: absolute error {below.max():.3g} below the 1e-6 x peak floor")
+    return float(rel.max())

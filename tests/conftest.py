@@ -1,0 +1,23 @@
+import os
+import sys
+
+import mindspore as ms
+import pytest
+
+sys.path.insert(0, os.path.dirname(__file__))
+
+MODES = {"graph": ms.GRAPH_MODE, "pynative": ms.PYNATIVE_MODE}
+
+
+@pytest.fixture(params=sorted(MODES))
+def mode(request):
+    """Run the test once in GRAPH_MODE and once in PYNATIVE_MODE, restoring graph mode after."""
+    ms.set_context(mode=MODES[request.param])
+    yield request.param
+    ms.set_context(mode=ms.GRAPH_MODE)
+
+
+@pytest.fixture(autouse=True)
+def _graph_mode_by_default():
+    ms.set_context(mode=ms.GRAPH_MODE)
+    yield

@@ -1,0 +1,166 @@
+"""Cosine schedules: cell vs the float64 reference over whole sequences and around every restart up to 2**31 - 1."""
+import math
+
+import numpy as np
+import pytest
+
+import ms_lr
+from accuracy import assert_close
+
+LAST = 2**31 - 1
+
+SCHEDULES = {
+    "cosine": lambda: ms_lr.CosineAnnealingLR(0.1, T_max=1000),
+    "cosine-eta_min": lambda: ms_lr.CosineAnnealingLR(0.05, T_max=777, eta_min=1e-4),
+    "cosine-rising": lambda: ms_lr.CosineAnnealingLR(0.001, T_max=300, eta_min=0.1),
+    "cosine-2**30": lambda: ms_lr.CosineAnnealingLR(1.0, T_max=2**30),
+    "sgdr": lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10),
+    "sgdr-x2": lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=7, T_mult=2, eta_min=1e-3),
+    "sgdr-x3": lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10, T_mult=3),
+    "seed000": lambda: ms_lr.CosineAnnealingWarmupRestarts(10, 1.0, max_lr=0.01, min_lr=0.001, warmup_steps=2,
+                                                         gamma=0.9),
+    "seed000-x1.5": lambda: ms_lr.CosineAnnealingWarmupRestarts(100, 1.5, max_lr=0.1, min_lr=0.0, warmup_steps=5,
+                                                              gamma=0.99),
+    "seed000-x1.01-frozen": lambda: ms_lr.CosineAnnealingWarmupRestarts(20, 1.01, max_lr=0.1, min_lr=1e-4),
+    "seed000-x1.01-growing": lambda: ms_lr.CosineAnnealingWarmupRestarts(300, 1.01, max_lr=0.1, min_lr=1e-5,
+                                                                       warmup_steps=50, gamma=0.999),
+    "seed000-gamma-near-1": lambda: ms_lr.CosineAnnealingWarmupRestarts(50, 1.0, max_lr=0.1, min_lr=0.0,
+                                                                      warmup_steps=3, gamma=1 - 1e-7),
+}
+
+
+def restarts(schedule):
+    """Every restart step in [0, 2**31 - 1], from exact Python integers (independent of the cell's table)."""
+    config = schedule.get_config()
+    if isinstance(schedule, ms_lr.CosineAnnealingLR):
+        period = config["T_max"]   # every T_max steps the curve turns (trough or top)
+        return list(range(0, LAST + 1, period)) if LAST // period < 64 else \
+            [period * n for n in (0, 1, 2, LAST // period - 1, LAST // period)]
+    if isinstance(schedule, ms_lr.CosineAnnealingWarmRestarts):
+        first, grow = config["T_0"], (lambda t: t * config["T_mult"])
+    else:
+        warm, mult = config["warmup_steps"], config["cycle_mult"]
+        first, grow = config["first_cycle_steps"], (lambda t: int((t - warm) * mult) + warm)
+    starts, length = [0], first
+    while starts[-1] + length <= LAST:
+        starts.append(starts[-1] + length)
+        following = grow(length)
+        if following == length:
+            # Periodic from here: the first few and the last few restarts below 2**31.
+            last_start = starts[-1] + (LAST - starts[-1]) // length * length
+            return starts + [last_start - length * i for i in range(3, -1, -1)]
+        length = following
+    return starts
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_cell_matches_reference_on_every_step_to_100000(name, mode):
+    schedule = SCHEDULES[name]()
+    steps = np.arange(100_001)
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=name)
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_cell_matches_reference_around_every_restart_up_to_2_31(name, mode):
+    schedule = SCHEDULES[name]()
+    around = np.array(sorted({s + d for s in restarts(schedule) for d in range(-3, 4) if 0 <= s + d <= LAST}))
+    tail = np.arange(LAST - 2000, LAST + 1)
+    steps = np.concatenate([around, tail])
+    peak = float(np.abs(schedule.reference(np.arange(1000))).max())
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), peak=peak, context=name)
+
+
+def test_sgdr_restart_lands_on_the_exact_step_where_float_log_does_not():
+    # T_0=10, T_mult=3: cycles start at 0, 10, 40, 130, 400, 1210. The closed-form log(1210/10*2+1, 3) in float64
+    # is 4.999..., which puts step 1210 at the end of cycle 4.
+    assert int(math.log(1210 / 10 * (3 - 1) + 1, 3)) == 4
+    schedule = ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10, T_mult=3)
+    values = ms_lr.evaluate(schedule, [1209, 1210, 1211])
+    assert values[1] == pytest.approx(0.1, rel=1e-7)          # the restart: back at base_lr
+    assert values[0] < 1e-5 and values[2] < values[1]
+
+
+def test_sgdr_restarts_are_exact_for_every_cycle_below_2_31():
+    schedule = ms_lr.CosineAnnealingWarmRestarts(1.0, T_0=3, T_mult=2)
+    starts = [3 * (2**n - 1) for n in range(30) if 3 * (2**n - 1) <= LAST]
+    values = ms_lr.evaluate(schedule, starts)
+    before = ms_lr.evaluate(schedule, [s - 1 for s in starts[1:]])
+    np.testing.assert_allclose(values, 1.0, rtol=1e-7)
+    assert (before < 0.8).all()    # the step before each restart is still in the previous cycle's descent
+
+
+def test_cosine_past_t_max_climbs_back_like_torch():
+    schedule = ms_lr.CosineAnnealingLR(0.1, T_max=10, eta_min=0.01)
+    values = ms_lr.evaluate(schedule, [10, 15, 20, 30])
+    np.testing.assert_allclose(values, [0.01, 0.055, 0.1, 0.01], rtol=1e-6)
+
+
+def test_last_steps_of_a_2_30_cosine_keep_relative_precision():
+    # 0.5 * (1 + cos(pi * k / T)) in float32 is 0 or noise for the last ~2**15 steps of such a cycle.
+    T = 2**30
+    schedule = ms_lr.CosineAnnealingLR(1.0, T_max=T)
+    steps = np.array([T - 1, T - 10, T - 1000, T - 100_000])
+    exact = np.sin(np.pi / 2 * (T - steps) / T) ** 2
+    assert_close(ms_lr.evaluate(schedule, steps), exact, peak=exact.max(), context="2**30 tail")
+    assert ms_lr.evaluate(schedule, [T - 1])[0] > 0
+
+
+def test_seed000_first_cycles_by_hand():
+    # first_cycle_steps=10, warmup 2, gamma 0.9: cycle n peaks at 0.01 * 0.9**n at step 10 n + 2.
+    schedule = ms_lr.CosineAnnealingWarmupRestarts(10, 1.0, max_lr=0.01, min_lr=0.001, warmup_steps=2, gamma=0.9)
+    values = ms_lr.evaluate(schedule, [0, 1, 2, 10, 11, 12, 22])
+    np.testing.assert_allclose(values, [0.001, 0.0055, 0.01, 0.001, 0.001 + (0.009 - 0.001) / 2, 0.009, 0.0081],
+                               rtol=1e-6)
+
+
+def test_seed000_without_warmup_starts_at_min_lr_then_restarts_at_the_peak():
+    schedule = ms_lr.CosineAnnealingWarmupRestarts(5, 2.0, max_lr=0.1, min_lr=0.01)
+    values = ms_lr.evaluate(schedule, [0, 1, 5, 15])
+    assert values[0] == pytest.approx(0.01)                   # the constructor's min_lr, before the first step
+    assert values[1] == pytest.approx(0.01 + 0.09 * (1 + math.cos(math.pi / 5)) / 2, rel=1e-6)
+    np.testing.assert_allclose(values[2:], 0.1, rtol=1e-6)   # restarts at 5 and 5 + 10
+
+
+def test_frozen_cycle_mult_keeps_the_cycle_length():
+    # int((20 - 0) * 1.01) == 20: the length never grows, so every cycle is 20 steps, up to 2**31.
+    schedule = ms_lr.CosineAnnealingWarmupRestarts(20, 1.01, max_lr=0.1, min_lr=0.0)
+    restart = 20 * (LAST // 20)
+    values = ms_lr.evaluate(schedule, [restart - 1, restart, 40, 60])
+    assert values[0] < 1e-3
+    np.testing.assert_allclose(values[1:], 0.1, rtol=1e-6)
+
+
+INVALID = [
+    (lambda: ms_lr.CosineAnnealingLR(0.1, T_max=0), ValueError, "T_max"),
+    (lambda: ms_lr.CosineAnnealingLR(0.1, T_max=2.5), TypeError, "T_max"),
+    (lambda: ms_lr.CosineAnnealingLR(0.1, T_max=True), TypeError, "T_max"),
+    (lambda: ms_lr.CosineAnnealingLR(0.1, T_max=2**31), ValueError, "T_max"),
+    (lambda: ms_lr.CosineAnnealingLR(-0.1, T_max=10), ValueError, "base_lr"),
+    (lambda: ms_lr.CosineAnnealingLR(float("nan"), T_max=10), ValueError, "base_lr"),
+    (lambda: ms_lr.CosineAnnealingLR("0.1", T_max=10), TypeError, "base_lr"),
+    (lambda: ms_lr.CosineAnnealingLR(1e39, T_max=10), ValueError, "base_lr"),
+    (lambda: ms_lr.CosineAnnealingLR(0.1, T_max=10, eta_min=float("inf")), ValueError, "eta_min"),
+    (lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=0), ValueError, "T_0"),
+    (lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10, T_mult=0), ValueError, "T_mult"),
+    (lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10, T_mult=1.5), TypeError, "T_mult"),
+    (lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10, T_mult=True), TypeError, "T_mult"),
+    (lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=None), TypeError, "T_0"),
+    (lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10, eta_min=-1.0), ValueError, "eta_min"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, warmup_steps=10), ValueError, "warmup_steps"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, warmup_steps=-1), ValueError, "warmup_steps"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(0), ValueError, "first_cycle_steps"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10.0), TypeError, "first_cycle_steps"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, cycle_mult=0.5), ValueError, "cycle_mult"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, cycle_mult=float("inf")), ValueError, "cycle_mult"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, gamma=0.0), ValueError, "gamma"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, gamma=1.5), ValueError, "gamma"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, max_lr=-1.0), ValueError, "max_lr"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, min_lr=None), TypeError, "min_lr"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, warmup_steps=False), TypeError, "warmup_steps"),
+]
+
+
+@pytest.mark.parametrize("make, error, name", INVALID, ids=[f"{i}-{case[2]}" for i, case in enumerate(INVALID)])
+def test_bad_arguments_raise_a_clear_error_naming_the_argument(make, error, name):
+    with pytest.raises(error, match=name):
+        make()

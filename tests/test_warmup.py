@@ -1,0 +1,68 @@
+"""LinearWarmup and ConstantWarmup: the ramp, the hand-over to the schedule after it, and argument checks."""
+import numpy as np
+import pytest
+
+import ms_lr
+from accuracy import assert_close
+
+
+def test_linear_warmup_ramps_to_the_schedules_first_value_then_shifts_it():
+    after = ms_lr.CosineAnnealingLR(0.1, T_max=20, eta_min=0.01)
+    schedule = ms_lr.LinearWarmup(after, warmup_steps=4)
+    values = ms_lr.evaluate(schedule, np.arange(30))
+    np.testing.assert_allclose(values[:5], [0.0, 0.025, 0.05, 0.075, 0.1], rtol=1e-6)
+    np.testing.assert_allclose(values[4:], ms_lr.evaluate(after, np.arange(26)), rtol=1e-6)
+
+
+def test_linear_warmup_without_prefix_keeps_the_global_clock():
+    after = ms_lr.CosineAnnealingLR(0.1, T_max=20)
+    schedule = ms_lr.LinearWarmup(after, warmup_steps=4, start_lr=0.01, end_lr=0.09, warmup_prefix=False)
+    values = ms_lr.evaluate(schedule, np.arange(30))
+    np.testing.assert_allclose(values[:4], [0.01, 0.03, 0.05, 0.07], rtol=1e-6)
+    np.testing.assert_allclose(values[4:], ms_lr.evaluate(after, np.arange(4, 30)), rtol=1e-6)
+
+
+def test_linear_warmup_in_front_of_a_constant():
+    schedule = ms_lr.LinearWarmup(0.2, warmup_steps=10, start_lr=0.02)
+    values = ms_lr.evaluate(schedule, np.arange(0, 100))
+    assert_close(values, schedule.reference(np.arange(100)))
+    np.testing.assert_allclose(values[10:], 0.2, rtol=1e-7)
+
+
+def test_constant_warmup_then_schedule(mode):
+    after = ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=7, T_mult=2)
+    schedule = ms_lr.ConstantWarmup(after, warmup_steps=3, warmup_lr=0.001)
+    steps = np.arange(5000)
+    values = ms_lr.evaluate(schedule, steps)
+    np.testing.assert_allclose(values[:3], 0.001, rtol=1e-7)
+    assert_close(values, schedule.reference(steps))
+
+
+def test_nested_warmups_compose():
+    inner = ms_lr.ConstantWarmup(ms_lr.CosineAnnealingLR(0.1, T_max=50), warmup_steps=5, warmup_lr=0.05)
+    schedule = ms_lr.LinearWarmup(inner, warmup_steps=10)      # ramps 0 -> 0.05, then the constant warmup
+    steps = np.arange(200)
+    values = ms_lr.evaluate(schedule, steps)
+    assert_close(values, schedule.reference(steps))
+    np.testing.assert_allclose(values[10:15], 0.05, rtol=1e-7)
+
+
+INVALID = [
+    (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=0), ValueError, "warmup_steps"),
+    (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=2.0), TypeError, "warmup_steps"),
+    (lambda: ms_lr.LinearWarmup("cosine", warmup_steps=2), TypeError, "after"),
+    (lambda: ms_lr.LinearWarmup(True, warmup_steps=2), TypeError, "after"),
+    (lambda: ms_lr.LinearWarmup(-0.1, warmup_steps=2), ValueError, "after"),
+    (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=2, start_lr=float("nan")), ValueError, "start_lr"),
+    (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=2, end_lr=-1.0), ValueError, "end_lr"),
+    (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=2, warmup_prefix=1), TypeError, "warmup_prefix"),
+    (lambda: ms_lr.ConstantWarmup(0.1, warmup_steps=-3, warmup_lr=0.01), ValueError, "warmup_steps"),
+    (lambda: ms_lr.ConstantWarmup(0.1, warmup_steps=3, warmup_lr=None), TypeError, "warmup_lr"),
+    (lambda: ms_lr.ConstantWarmup([0.1], warmup_steps=3, warmup_lr=0.01), TypeError, "after"),
+]
+
+
+@pytest.mark.parametrize("make, error, name", INVALID, ids=[f"{i}-{case[2]}" for i, case in enumerate(INVALID)])
+def test_bad_arguments_raise_a_clear_error_naming_the_argument(make, error, name):
+    with pytest.raises(error, match=name):
+        make()
