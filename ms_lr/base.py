@@ -90,7 +90,7 @@ def evaluate(schedule, steps):
     """Values of ``schedule`` at many steps in one call of the cell, as a float32 NumPy array of ``steps``' shape.
 
     >>> import ms_lr
-    >>> ms_lr.evaluate(ms_lr.CosineAnnealingLR(0.1, T_max=4), [0, 2, 4]).round(6).tolist()
+    >>> ms_lr.evaluate(ms_lr.CosineAnnealingLR(0.1, T_max=4), [0, 2, 4]).astype(float).round(6).tolist()
     [0.1, 0.05, 0.0]
     """
     array = np.clip(np.asarray(steps, dtype=np.int64), 0, INT32_MAX).astype(np.int32)

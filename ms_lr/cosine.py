@@ -42,7 +42,7 @@ class CosineAnnealingLR(Schedule):
     Examples:
         >>> import ms_lr
         >>> sched = ms_lr.CosineAnnealingLR(base_lr=0.1, T_max=4)
-        >>> ms_lr.evaluate(sched, range(9)).round(5).tolist()
+        >>> ms_lr.evaluate(sched, range(9)).astype(float).round(5).tolist()
         [0.1, 0.08536, 0.05, 0.01464, 0.0, 0.01464, 0.05, 0.08536, 0.1]
     """
 
@@ -105,7 +105,7 @@ class CosineAnnealingWarmRestarts(Schedule):
     Examples:
         >>> import ms_lr
         >>> sched = ms_lr.CosineAnnealingWarmRestarts(base_lr=0.1, T_0=2, T_mult=2)
-        >>> ms_lr.evaluate(sched, range(7)).round(5).tolist()
+        >>> ms_lr.evaluate(sched, range(7)).astype(float).round(5).tolist()
         [0.1, 0.05, 0.1, 0.08536, 0.05, 0.01464, 0.1]
     """
 
@@ -176,7 +176,7 @@ class CosineAnnealingWarmupRestarts(Schedule):
         >>> import ms_lr
         >>> sched = ms_lr.CosineAnnealingWarmupRestarts(first_cycle_steps=4, max_lr=0.1, min_lr=0.0,
         ...                                            warmup_steps=2, gamma=0.5)
-        >>> ms_lr.evaluate(sched, range(8)).round(5).tolist()
+        >>> ms_lr.evaluate(sched, range(8)).astype(float).round(5).tolist()
         [0.0, 0.05, 0.1, 0.05, 0.0, 0.025, 0.05, 0.025]
     """
 

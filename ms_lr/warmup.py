@@ -72,7 +72,7 @@ class LinearWarmup(_Warmup):
     Examples:
         >>> import ms_lr
         >>> sched = ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, T_max=2), warmup_steps=2)
-        >>> ms_lr.evaluate(sched, range(5)).round(5).tolist()
+        >>> ms_lr.evaluate(sched, range(5)).astype(float).round(5).tolist()
         [0.0, 0.05, 0.1, 0.05, 0.0]
     """
 
@@ -127,7 +127,8 @@ class ConstantWarmup(_Warmup):
 
     Examples:
         >>> import ms_lr
-        >>> ms_lr.evaluate(ms_lr.ConstantWarmup(0.1, warmup_steps=2, warmup_lr=0.01), range(4)).round(5).tolist()
+        >>> sched = ms_lr.ConstantWarmup(0.1, warmup_steps=2, warmup_lr=0.01)
+        >>> ms_lr.evaluate(sched, range(4)).astype(float).round(5).tolist()
         [0.01, 0.01, 0.1, 0.1]
     """
 
