@@ -3,12 +3,23 @@
 Every schedule is a :class:`Schedule`; pass it to a ``mindspore.nn`` optimizer as ``learning_rate``.
 """
 from ms_lr.base import Schedule, evaluate
+from ms_lr.compose import PerEpoch, Product, Scaled, SequentialLR
 from ms_lr.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineAnnealingWarmupRestarts
+from ms_lr.cyclic import CyclicLR, OneCycleLR
+from ms_lr.decay import (ConstantLR, ExponentialLR, InverseSqrtLR, LinearLR, MultiStepLR, PolynomialLR, StepLR,
+                         WarmupStableDecayLR)
+from ms_lr.lambdas import HostLambdaLR, LambdaLR, MultiplicativeLR, TabulatedLR
+from ms_lr.swa import SWALR
 from ms_lr.warmup import ConstantWarmup, LinearWarmup
 
 __all__ = [
     "Schedule", "evaluate",
     "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CosineAnnealingWarmupRestarts",
     "LinearWarmup", "ConstantWarmup",
+    "StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR",
+    "WarmupStableDecayLR", "InverseSqrtLR",
+    "CyclicLR", "OneCycleLR", "SWALR",
+    "SequentialLR", "Product", "Scaled", "PerEpoch",
+    "LambdaLR", "TabulatedLR", "HostLambdaLR", "MultiplicativeLR",
 ]
 __version__ = "0.1.0"

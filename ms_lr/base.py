@@ -64,6 +64,13 @@ class Schedule(LearningRateSchedule):
         from ms_lr.config import build_arguments
         return cls(**build_arguments(cls, config))
 
+    def __mul__(self, other):
+        """``schedule * other``: a :class:`~ms_lr.Product` with a schedule, or :class:`~ms_lr.Scaled` by a number."""
+        from ms_lr.compose import multiply
+        return multiply(self, other)
+
+    __rmul__ = __mul__
+
     def __repr__(self):
         args = ", ".join(f"{key}={val!r}" for key, val in self._config.items())
         return f"{type(self).__name__}({args})"

@@ -94,3 +94,114 @@ def constant_warmup(steps, after, warmup_steps, warmup_lr, warmup_prefix=True):
     k = _steps(steps)
     later = _call(after, np.maximum(k - warmup_steps, 0) if warmup_prefix else k)
     return np.where(k < warmup_steps, warmup_lr, later)
+
+
+def step_decay(steps, base_lr, step_size, gamma=0.1):
+    """base_lr * gamma ** floor(k / step_size)."""
+    return base_lr * np.power(gamma, (_steps(steps) // step_size).astype(np.float64))
+
+
+def multi_step_decay(steps, base_lr, milestones, gamma=0.1):
+    """base_lr * gamma ** (number of milestones <= k), a repeated milestone counting twice."""
+    passed = np.searchsorted(np.asarray(milestones, dtype=np.int64), _steps(steps), side="right")
+    return base_lr * np.power(gamma, passed.astype(np.float64))
+
+
+def exponential_decay(steps, base_lr, gamma):
+    """base_lr * gamma ** k."""
+    return base_lr * np.power(gamma, _steps(steps).astype(np.float64))
+
+
+def constant_factor(steps, base_lr, factor=1.0 / 3, total_iters=5):
+    """base_lr * factor before total_iters, base_lr after."""
+    return np.where(_steps(steps) < total_iters, base_lr * factor, base_lr)
+
+
+def linear_factor(steps, base_lr, start_factor=1.0 / 3, end_factor=1.0, total_iters=5):
+    """base_lr * (start + (end - start) * min(k, T) / T)."""
+    t = np.minimum(_steps(steps), total_iters) / total_iters
+    return base_lr * (start_factor + (end_factor - start_factor) * t)
+
+
+def polynomial_decay(steps, base_lr, total_iters=5, power=1.0):
+    """base_lr * (1 - min(k, T) / T) ** power."""
+    return base_lr * (1.0 - np.minimum(_steps(steps), total_iters) / total_iters) ** power
+
+
+def warmup_stable_decay(steps, peak_lr, warmup_steps, stable_steps, decay_steps, min_lr=0.0, decay="linear",
+                        start_lr=0.0):
+    """Linear warmup from start_lr, a plateau at peak_lr, then linear / cosine / 1-sqrt decay to min_lr, held."""
+    k = _steps(steps)
+    t = np.clip((k - warmup_steps - stable_steps) / decay_steps, 0.0, 1.0)
+    shape = {"linear": 1.0 - t, "cosine": 0.5 * (1.0 + np.cos(np.pi * t)), "1-sqrt": 1.0 - np.sqrt(t)}[decay]
+    lr = min_lr + (peak_lr - min_lr) * shape
+    if warmup_steps:
+        lr = np.where(k < warmup_steps, start_lr + (peak_lr - start_lr) * k / warmup_steps, lr)
+    return lr
+
+
+def inverse_sqrt(steps, peak_lr, warmup_steps, start_lr=0.0):
+    """Linear warmup to peak_lr at W, then peak_lr * sqrt(W / k)."""
+    k = _steps(steps)
+    return np.where(k < warmup_steps, start_lr + (peak_lr - start_lr) * k / warmup_steps,
+                    peak_lr * np.sqrt(warmup_steps / np.maximum(k, 1)))
+
+
+def cyclic(steps, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular", gamma=1.0):
+    """Triangular waves between base_lr and max_lr; amplitude x1, x 0.5**(cycle - 1), or x gamma**k."""
+    k = _steps(steps)
+    down = step_size_up if step_size_down is None else step_size_down
+    total = step_size_up + down
+    cycle = np.floor(1 + k / total)
+    x = 1.0 + k / total - cycle
+    ratio = step_size_up / total
+    height = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
+    scale = {"triangular": np.ones_like(cycle), "triangular2": 1 / 2.0 ** (cycle - 1),
+             "exp_range": np.power(gamma, k.astype(np.float64))}[mode]
+    return base_lr + (max_lr - base_lr) * height * scale
+
+
+def one_cycle(steps, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
+              final_div_factor=1e4, three_phase=False):
+    """1cycle: phases ending at pct * T - 1 (and 2 pct T - 2), T - 1; cos or linear between their lrs; held after."""
+    k = np.minimum(_steps(steps), total_steps - 1).astype(np.float64)
+    initial = max_lr / div_factor
+    low = initial / final_div_factor
+    if three_phase:
+        phases = [(pct_start * total_steps - 1, initial, max_lr), (2 * pct_start * total_steps - 2, max_lr, initial),
+                  (total_steps - 1, initial, low)]
+    else:
+        phases = [(pct_start * total_steps - 1, initial, max_lr), (total_steps - 1, max_lr, low)]
+    lr = np.zeros_like(k)
+    done = np.zeros(k.shape, dtype=bool)
+    start = 0.0
+    for i, (end, lr_from, lr_to) in enumerate(phases):
+        here = ~done & ((k <= end) | (i == len(phases) - 1))
+        t = (k - start) / (end - start)
+        if anneal_strategy == "cos":
+            value = lr_to + (lr_from - lr_to) / 2.0 * (1 + np.cos(np.pi * t))
+        else:
+            value = lr_from + (lr_to - lr_from) * t
+        lr = np.where(here, value, lr)
+        done |= here
+        start = end
+    return lr
+
+
+def sequential(steps, parts, milestones):
+    """parts[i](k - milestones[i - 1]) between consecutive milestones; each part a callable on steps."""
+    k = _steps(steps)
+    lr = _call(parts[0], k)
+    for part, start in zip(parts[1:], milestones):
+        lr = np.where(k >= start, _call(part, np.maximum(k - start, 0)), lr)
+    return lr
+
+
+def swa_anneal(steps, base_lr, swa_lr, anneal_epochs=10, anneal_strategy="cos"):
+    """torch SWALR: alpha = anneal(clip(k / max(1, A), 0, 1)), lr = swa_lr * alpha + base_lr * (1 - alpha)."""
+    k = _steps(steps)
+    if anneal_epochs == 0:
+        k = np.maximum(k, 1)
+    t = np.clip(k / max(1, anneal_epochs), 0.0, 1.0)
+    alpha = (1 - np.cos(np.pi * t)) / 2 if anneal_strategy == "cos" else t
+    return swa_lr * alpha + base_lr * (1 - alpha)

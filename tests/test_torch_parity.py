@@ -3,7 +3,8 @@ import math
 
 import numpy as np
 import pytest
-from torch.optim import lr_scheduler as torch_sched
+from mindspore import ops
+from torch.optim import lr_scheduler as torch_sched, swa_utils
 
 import ms_lr
 from accuracy import assert_close
@@ -130,3 +131,105 @@ def test_seed000_matches_step_by_step_simulation(args):
         expected.append(simulation.lr)
         simulation.step()
     check(ms_lr.CosineAnnealingWarmupRestarts(*args), np.array(expected), f"seed000 {args}")
+
+
+# --- the complete family -----------------------------------------------------------------------------------------
+
+FAMILY = {
+    "StepLR(50, 0.99) seed 001": (lambda o: torch_sched.StepLR(o, 50, 0.99), lambda: ms_lr.StepLR(0.1, 50, 0.99), 1000),
+    "StepLR(30, 0.1) seed 003": (lambda o: torch_sched.StepLR(o, 30, 0.1), lambda: ms_lr.StepLR(0.1, 30, 0.1), 300),
+    "MultiStepLR([20, 35, 45], 0.5)": (lambda o: torch_sched.MultiStepLR(o, [20, 35, 45], 0.5),
+                                       lambda: ms_lr.MultiStepLR(0.1, [20, 35, 45], 0.5), 100),
+    "MultiStepLR repeated milestone": (lambda o: torch_sched.MultiStepLR(o, [10, 20, 20, 30], 0.3),
+                                       lambda: ms_lr.MultiStepLR(0.1, [10, 20, 20, 30], 0.3), 100),
+    "ExponentialLR(0.9)": (lambda o: torch_sched.ExponentialLR(o, 0.9), lambda: ms_lr.ExponentialLR(0.1, 0.9), 200),
+    "ExponentialLR(0.999)": (lambda o: torch_sched.ExponentialLR(o, 0.999),
+                             lambda: ms_lr.ExponentialLR(0.1, 0.999), N),
+    "ConstantLR default": (lambda o: torch_sched.ConstantLR(o), lambda: ms_lr.ConstantLR(0.1), 50),
+    "LinearLR default": (lambda o: torch_sched.LinearLR(o), lambda: ms_lr.LinearLR(0.1), 50),
+    "LinearLR to 0": (lambda o: torch_sched.LinearLR(o, 1.0, 0.0, 100), lambda: ms_lr.LinearLR(0.1, 1.0, 0.0, 100),
+                      99),
+    "PolynomialLR(50, 2)": (lambda o: torch_sched.PolynomialLR(o, 50, 2.0),
+                            lambda: ms_lr.PolynomialLR(0.1, 50, 2.0), 200),
+    "PolynomialLR(100, 0.5)": (lambda o: torch_sched.PolynomialLR(o, 100, 0.5),
+                               lambda: ms_lr.PolynomialLR(0.1, 100, 0.5), 100),
+    "CyclicLR(0.01, 0.1, 25, 10) seed 003": (
+        lambda o: torch_sched.CyclicLR(o, 0.01, 0.1, step_size_up=25, step_size_down=10, cycle_momentum=False),
+        lambda: ms_lr.CyclicLR(0.01, 0.1, step_size_up=25, step_size_down=10), 500),
+    "CyclicLR triangular2": (
+        lambda o: torch_sched.CyclicLR(o, 0.001, 0.1, step_size_up=7, mode="triangular2", cycle_momentum=False),
+        lambda: ms_lr.CyclicLR(0.001, 0.1, step_size_up=7, mode="triangular2"), 500),
+    "CyclicLR exp_range": (
+        lambda o: torch_sched.CyclicLR(o, 0.001, 0.1, step_size_up=20, step_size_down=13, mode="exp_range",
+                                       gamma=0.995, cycle_momentum=False),
+        lambda: ms_lr.CyclicLR(0.001, 0.1, step_size_up=20, step_size_down=13, mode="exp_range", gamma=0.995), N),
+    "OneCycleLR(0.1, 100) seed 003": (lambda o: torch_sched.OneCycleLR(o, 0.1, total_steps=100, cycle_momentum=False),
+                                      lambda: ms_lr.OneCycleLR(0.1, 100), 100),
+    "OneCycleLR linear pct 0.25": (
+        lambda o: torch_sched.OneCycleLR(o, 1.0, total_steps=1000, pct_start=0.25, anneal_strategy="linear",
+                                         cycle_momentum=False),
+        lambda: ms_lr.OneCycleLR(1.0, 1000, pct_start=0.25, anneal_strategy="linear"), 1000),
+    "OneCycleLR three-phase": (
+        lambda o: torch_sched.OneCycleLR(o, 0.5, total_steps=777, pct_start=0.37, three_phase=True, div_factor=10,
+                                         final_div_factor=100, cycle_momentum=False),
+        lambda: ms_lr.OneCycleLR(0.5, 777, pct_start=0.37, three_phase=True, div_factor=10, final_div_factor=100),
+        777),
+    "SequentialLR warmup then exponential": (
+        lambda o: torch_sched.SequentialLR(o, [torch_sched.LinearLR(o, 0.1, 1.0, 10),
+                                               torch_sched.ExponentialLR(o, 0.95)], milestones=[10]),
+        lambda: ms_lr.SequentialLR([ms_lr.LinearLR(0.1, 0.1, 1.0, 10), ms_lr.ExponentialLR(0.1, 0.95)], [10]), 300),
+    "SequentialLR three schedules": (
+        lambda o: torch_sched.SequentialLR(o, [torch_sched.ConstantLR(o, 0.5, 5),
+                                               torch_sched.CosineAnnealingLR(o, T_max=40),
+                                               torch_sched.StepLR(o, 10, 0.5)], milestones=[5, 45]),
+        lambda: ms_lr.SequentialLR([ms_lr.ConstantLR(0.1, 0.5, 5), ms_lr.CosineAnnealingLR(0.1, 40),
+                                    ms_lr.StepLR(0.1, 10, 0.5)], [5, 45]), 200),
+    "ChainedScheduler constant x exponential": (
+        lambda o: torch_sched.ChainedScheduler([torch_sched.ConstantLR(o, 0.1, 2), torch_sched.ExponentialLR(o, 0.9)]),
+        lambda: ms_lr.ExponentialLR(0.1, 0.9) * ms_lr.ConstantLR(1.0, 0.1, 2), 100),
+    "SWALR cos": (lambda o: swa_utils.SWALR(o, swa_lr=0.05, anneal_epochs=10),
+                  lambda: ms_lr.SWALR(0.1, 0.05, 10), 50),
+    "SWALR linear up": (lambda o: swa_utils.SWALR(o, swa_lr=0.3, anneal_epochs=7, anneal_strategy="linear"),
+                        lambda: ms_lr.SWALR(0.1, 0.3, 7, "linear"), 50),
+    "SWALR no anneal": (lambda o: swa_utils.SWALR(o, swa_lr=0.02, anneal_epochs=0),
+                        lambda: ms_lr.SWALR(0.1, 0.02, 0), 20),
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAMILY))
+def test_family_matches_torch(name):
+    make_torch, make_ours, steps = FAMILY[name]
+    check(make_ours(), torch_lrs(make_torch, steps), name)
+
+
+def lambda_foo(epoch):
+    """Seed 003's LambdaLR example, with Python if/elif."""
+    if epoch < 10:
+        return (epoch + 1) * 1e-3
+    elif epoch < 40:
+        return 1e-2
+    else:
+        return 1e-3
+
+
+def test_seed003_lambda_foo_on_the_host_and_compiled():
+    expected = torch_lrs(lambda opt: torch_sched.LambdaLR(opt, lambda_foo), 100)
+    check(ms_lr.HostLambdaLR(0.1, lambda_foo, total_steps=100), expected, "HostLambdaLR lambda_foo")
+    compiled_foo = lambda k: ops.where(k < 10, (k + 1) * 1e-3, ops.where(k < 40, 1e-2, 1e-3))  # noqa: E731
+    check(ms_lr.LambdaLR(0.1, compiled_foo), expected, "LambdaLR lambda_foo")
+
+
+def test_seed003_multiplicative_lr_with_per_group_lambdas():
+    lambda_base = lambda epoch: 0.5 if epoch % 10 == 0 else 1  # noqa: E731
+    lambda_fc = lambda epoch: 0.8 if epoch % 10 == 0 else 1  # noqa: E731
+    expected = torch_lrs(lambda opt: torch_sched.MultiplicativeLR(opt, [lambda_base, lambda_fc]), 100,
+                         lrs=(0.1, 0.05))
+    check(ms_lr.MultiplicativeLR(0.1, lambda_base, total_steps=100), expected[:, 0], "MultiplicativeLR base")
+    check(ms_lr.MultiplicativeLR(0.05, lambda_fc, total_steps=100), expected[:, 1], "MultiplicativeLR fc")
+
+
+def test_torch_scheduler_stepped_per_epoch_is_per_epoch():
+    steps_per_epoch, epochs = 7, 30
+    per_epoch = torch_lrs(lambda opt: torch_sched.CosineAnnealingLR(opt, T_max=epochs), epochs)
+    expected = np.repeat(per_epoch, steps_per_epoch)
+    check(ms_lr.PerEpoch(ms_lr.CosineAnnealingLR(0.1, epochs), steps_per_epoch), expected, "PerEpoch cosine")

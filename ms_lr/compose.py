@@ -1,0 +1,195 @@
+"""Composition: schedules in sequence, products and constant scaling, and per-epoch stepping."""
+import numbers
+
+import numpy as np
+from mindspore import nn, ops
+
+from ms_lr import reference
+from ms_lr._graph import f32
+from ms_lr.base import Schedule, check_int, check_lr
+from ms_lr.decay import _documented, check_milestones
+
+
+def _check_schedules(name, schedules, minimum=1):
+    if not isinstance(schedules, (list, tuple)) or len(schedules) < minimum:
+        raise TypeError(f"{name} must be a list of at least {minimum} ms_lr.Schedule, got {schedules!r}")
+    for i, schedule in enumerate(schedules):
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"{name}[{i}] must be an ms_lr.Schedule, got {schedule!r} ({type(schedule).__name__})")
+    return list(schedules)
+
+
+@_documented
+class SequentialLR(Schedule):
+    r"""Schedules one after another, as ``torch.optim.lr_scheduler.SequentialLR``.
+
+    Schedule ``i`` runs from milestone ``i - 1`` (0 for the first) and restarts from its own step 0 there:
+
+    .. math:: \eta_k = \text{schedules}_i(k - m_{i-1}), \quad m_{i-1} \le k < m_i
+
+    Every schedule is evaluated on its own clamped step and the right one selected with ``where``, so there is no
+    control flow in the graph.
+
+    Args:
+        schedules (list[Schedule]): Two or more schedules.
+        milestones (list[int]): ``len(schedules) - 1`` strictly increasing steps ``>= 1``.
+
+    Raises:
+        TypeError: If ``schedules`` holds something other than schedules, or ``milestones`` other than ints.
+        ValueError: If ``milestones`` has the wrong length, is not strictly increasing, or holds a step < 1.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.SequentialLR([ms_lr.LinearLR(1.0, 0.5, 1.0, 2), ms_lr.ExponentialLR(1.0, 0.5)], [2])
+        >>> ms_lr.evaluate(sched, range(5)).astype(float).round(5).tolist()
+        [0.5, 0.75, 1.0, 0.5, 0.25]
+    """
+
+    def __init__(self, schedules, milestones):
+        super().__init__()
+        schedules = _check_schedules("schedules", schedules, minimum=2)
+        milestones = check_milestones("milestones", milestones, strictly_increasing=True, low=1)
+        if len(milestones) != len(schedules) - 1:
+            raise ValueError(f"milestones must have len(schedules) - 1 = {len(schedules) - 1} entries, "
+                             f"got {len(milestones)}: {milestones}")
+        self._remember(schedules=schedules, milestones=milestones)
+        self.schedules = nn.CellList(schedules)
+        self.starts = [0] + milestones
+
+    def value(self, step):
+        out = self.schedules[0].value(step)
+        for i in range(1, len(self.starts)):
+            later = self.schedules[i].value(ops.maximum(step - self.starts[i], 0))
+            out = ops.where(step >= self.starts[i], later, out)
+        return out
+
+    def reference(self, steps):
+        return reference.sequential(steps, [s.reference for s in self.schedules], self._config["milestones"])
+
+
+@_documented
+class Product(Schedule):
+    r"""The product of several schedules: a schedule times factor schedules (torch's ``ChainedScheduler`` use).
+
+    .. math:: \eta_k = \prod_i \text{schedules}_i(k)
+
+    Write factors as schedules with ``base_lr=1.0``: torch's ``ChainedScheduler([ConstantLR(opt, 0.1, 2),
+    ExponentialLR(opt, 0.9)])`` on lr ``0.05`` is ``Product([ExponentialLR(0.05, 0.9), ConstantLR(1.0, 0.1, 2)])``,
+    or ``ExponentialLR(0.05, 0.9) * ConstantLR(1.0, 0.1, 2)``.
+
+    Args:
+        schedules (list[Schedule]): One or more schedules.
+
+    Raises:
+        TypeError: If ``schedules`` is not a list of schedules.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.ExponentialLR(1.0, 0.5) * ms_lr.ConstantLR(1.0, factor=0.1, total_iters=2)
+        >>> ms_lr.evaluate(sched, range(4)).astype(float).round(5).tolist()
+        [0.1, 0.05, 0.25, 0.125]
+    """
+
+    def __init__(self, schedules):
+        super().__init__()
+        schedules = _check_schedules("schedules", schedules)
+        self._remember(schedules=schedules)
+        self.schedules = nn.CellList(schedules)
+
+    def value(self, step):
+        out = self.schedules[0].value(step)
+        for i in range(1, len(self.schedules)):
+            out = out * self.schedules[i].value(step)
+        return out
+
+    def reference(self, steps):
+        return np.prod([s.reference(steps) for s in self.schedules], axis=0)
+
+
+@_documented
+class Scaled(Schedule):
+    r"""A schedule times a constant: per-group and layer-wise learning rates from one schedule.
+
+    .. math:: \eta_k = \text{scale} \cdot \text{schedule}(k)
+
+    Layer-wise decay: ``[{'params': layer_i, 'lr': Scaled(base, decay ** (depth - i))} ...]``; also written
+    ``base * 0.5``.
+
+    Args:
+        schedule (Schedule): The schedule to scale.
+        scale (float): The constant factor, ``>= 0``.
+
+    Raises:
+        TypeError: If ``schedule`` is not a Schedule or ``scale`` not a real number.
+        ValueError: If ``scale`` is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> ms_lr.evaluate(0.5 * ms_lr.StepLR(0.2, 1, 0.5), range(3)).astype(float).round(5).tolist()
+        [0.1, 0.05, 0.025]
+    """
+
+    def __init__(self, schedule, scale):
+        super().__init__()
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"schedule must be an ms_lr.Schedule, got {schedule!r}")
+        scale = check_lr("scale", scale)
+        self._remember(schedule=schedule, scale=scale)
+        self.schedule = schedule
+        self.scale = f32(scale)
+
+    def value(self, step):
+        return self.schedule.value(step) * self.scale
+
+    def reference(self, steps):
+        return self._config["scale"] * self.schedule.reference(steps)
+
+
+@_documented
+class PerEpoch(Schedule):
+    r"""Runs a schedule once per epoch: constant inside each epoch, as a torch scheduler stepped per epoch.
+
+    .. math:: \eta_k = \text{schedule}(\lfloor k / \text{steps\_per\_epoch} \rfloor)
+
+    The schedule's arguments are then in epochs: ``PerEpoch(CosineAnnealingLR(0.1, T_max=90), 500)`` is torch's
+    ``CosineAnnealingLR(opt, T_max=90)`` with ``scheduler.step()`` after each 500-batch epoch. The epoch is an exact
+    int32 division.
+
+    Args:
+        schedule (Schedule): A schedule whose step is the epoch.
+        steps_per_epoch (int): Optimizer steps per epoch, ``>= 1``.
+
+    Raises:
+        TypeError: If ``schedule`` is not a Schedule or ``steps_per_epoch`` not an int.
+        ValueError: If ``steps_per_epoch < 1``.
+
+    Examples:
+        >>> import ms_lr
+        >>> ms_lr.evaluate(ms_lr.PerEpoch(ms_lr.StepLR(1.0, 1, 0.5), 2), range(5)).astype(float).round(5).tolist()
+        [1.0, 1.0, 0.5, 0.5, 0.25]
+    """
+
+    def __init__(self, schedule, steps_per_epoch):
+        super().__init__()
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"schedule must be an ms_lr.Schedule, got {schedule!r}")
+        steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, low=1)
+        self._remember(schedule=schedule, steps_per_epoch=steps_per_epoch)
+        self.schedule = schedule
+        self.steps_per_epoch = steps_per_epoch
+
+    def value(self, step):
+        return self.schedule.value(ops.floor_div(step, self.steps_per_epoch))
+
+    def reference(self, steps):
+        epochs = np.maximum(np.asarray(steps, dtype=np.int64), 0) // self.steps_per_epoch
+        return self.schedule.reference(epochs)
+
+
+def multiply(schedule, other):
+    """``schedule * other``: a Product with another schedule, or Scaled by a number."""
+    if isinstance(other, Schedule):
+        return Product([schedule, other])
+    if isinstance(other, numbers.Real) and not isinstance(other, bool):
+        return Scaled(schedule, other)
+    return NotImplemented

@@ -1,0 +1,418 @@
+"""Decays: step, multi-step, exponential, constant, linear, polynomial, warmup-stable-decay and inverse square root."""
+import math
+
+import numpy as np
+import mindspore as ms
+from mindspore import Tensor, ops
+
+from ms_lr import reference
+from ms_lr._graph import IntegerPower, blend, cosine_weights, f32
+from ms_lr.base import INT32_MAX, Schedule, check_choice, check_float, check_int, check_lr
+
+_PLATFORMS = """
+    Inputs:
+        - **global_step** (Tensor) - int32/int64 step(s) of any shape.
+
+    Outputs:
+        Tensor of float32, the same shape as `global_step`.
+
+    Supported Platforms:
+        ``Ascend`` ``GPU`` ``CPU``
+"""
+
+
+def _documented(cls):
+    """Append the Inputs/Outputs/Platforms block every schedule shares to the class docstring."""
+    cls.__doc__ = cls.__doc__.rstrip() + "\n" + _PLATFORMS
+    return cls
+
+
+@_documented
+class StepLR(Schedule):
+    r"""Decays by ``gamma`` every ``step_size`` steps, as ``torch.optim.lr_scheduler.StepLR``.
+
+    .. math:: \eta_k = \eta_{base}\, \gamma^{\lfloor k / \text{step\_size} \rfloor}
+
+    Args:
+        base_lr (float): The lr for the first ``step_size`` steps.
+        step_size (int): Steps between decays, ``>= 1``.
+        gamma (float): Decay factor, ``0 < gamma <= 1``. Default: ``0.1``.
+
+    Raises:
+        TypeError: If ``step_size`` is not an int or a number is not real.
+        ValueError: If ``step_size < 1``, ``gamma`` is outside ``(0, 1]`` or ``base_lr`` is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> ms_lr.evaluate(ms_lr.StepLR(0.1, step_size=2, gamma=0.5), range(6)).astype(float).round(5).tolist()
+        [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
+    """
+
+    def __init__(self, base_lr, step_size, gamma=0.1):
+        super().__init__()
+        base_lr = check_lr("base_lr", base_lr)
+        step_size = check_int("step_size", step_size, low=1)
+        gamma = check_float("gamma", gamma, low=0.0, high=1.0, low_open=True)
+        self._remember(base_lr=base_lr, step_size=step_size, gamma=gamma)
+        self.step_size = step_size
+        self.base_lr = f32(base_lr)
+        self.power = IntegerPower(gamma)
+
+    def value(self, step):
+        return self.base_lr * self.power(ops.floor_div(step, self.step_size))
+
+    def reference(self, steps):
+        return reference.step_decay(steps, **self._config)
+
+
+@_documented
+class MultiStepLR(Schedule):
+    r"""Decays by ``gamma`` at each milestone, as ``torch.optim.lr_scheduler.MultiStepLR``.
+
+    .. math:: \eta_k = \eta_{base}\, \gamma^{\#\{i : m_i \le k\}}
+
+    A milestone listed twice applies ``gamma`` twice, as in torch. The factors ``gamma**i`` are a table with one entry
+    per milestone, looked up with ``searchsorted``.
+
+    Args:
+        base_lr (float): The lr before the first milestone.
+        milestones (list[int]): Non-decreasing steps ``>= 0`` at which the lr is multiplied by ``gamma``.
+        gamma (float): Decay factor, ``>= 0``. Default: ``0.1``.
+
+    Raises:
+        TypeError: If ``milestones`` is not a list/tuple of ints.
+        ValueError: If ``milestones`` is empty, unsorted or negative, or ``gamma``/``base_lr`` is negative.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.MultiStepLR(1.0, milestones=[2, 4, 4], gamma=0.5)
+        >>> ms_lr.evaluate(sched, range(6)).astype(float).round(5).tolist()
+        [1.0, 1.0, 0.5, 0.5, 0.125, 0.125]
+    """
+
+    def __init__(self, base_lr, milestones, gamma=0.1):
+        super().__init__()
+        base_lr = check_lr("base_lr", base_lr)
+        milestones = check_milestones("milestones", milestones)
+        gamma = check_float("gamma", gamma, low=0.0)
+        if gamma**len(milestones) * base_lr > np.finfo(np.float32).max:
+            raise ValueError(f"gamma={gamma} over {len(milestones)} milestones overflows float32")
+        self._remember(base_lr=base_lr, milestones=milestones, gamma=gamma)
+        self.milestones = Tensor(np.array(milestones, dtype=np.int32))
+        self.levels = Tensor(np.array([base_lr * gamma**i for i in range(len(milestones) + 1)], dtype=np.float32))
+
+    def value(self, step):
+        passed = ops.searchsorted(self.milestones, step.reshape(-1), right=True, out_int32=True)
+        return ops.gather(self.levels, passed, 0).reshape(step.shape)
+
+    def reference(self, steps):
+        return reference.multi_step_decay(steps, **self._config)
+
+
+def check_milestones(name, milestones, strictly_increasing=False, low=0):
+    """A non-empty list of ints >= low, sorted (strictly, when asked)."""
+    if not isinstance(milestones, (list, tuple)):
+        raise TypeError(f"{name} must be a list of ints, got {milestones!r}")
+    if not milestones:
+        raise ValueError(f"{name} must not be empty")
+    values = [check_int(f"{name}[{i}]", m, low=low) for i, m in enumerate(milestones)]
+    for i in range(1, len(values)):
+        if values[i] < values[i - 1] or (strictly_increasing and values[i] == values[i - 1]):
+            order = "strictly increasing" if strictly_increasing else "sorted (non-decreasing)"
+            raise ValueError(f"{name} must be {order}, got {list(milestones)}")
+    return values
+
+
+@_documented
+class ExponentialLR(Schedule):
+    r"""Decays by ``gamma`` every step, as ``torch.optim.lr_scheduler.ExponentialLR``.
+
+    .. math:: \eta_k = \eta_{base}\, \gamma^k
+
+    ``gamma**k`` is exact to ~3e-7 relative for every ``k`` up to ``2**31 - 1`` (see ``_graph.IntegerPower``).
+    Growth (``gamma > 1``, e.g. an lr range test) would overflow float32 at some step, so it is refused; use
+    ``LinearLR`` or a ``HostLambdaLR`` over the steps you need.
+
+    Args:
+        base_lr (float): The lr at step 0.
+        gamma (float): Per-step factor, ``0 < gamma <= 1``.
+
+    Raises:
+        TypeError: If an argument is not a real number.
+        ValueError: If ``gamma`` is outside ``(0, 1]`` or ``base_lr`` is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> ms_lr.evaluate(ms_lr.ExponentialLR(0.1, gamma=0.5), range(4)).astype(float).round(5).tolist()
+        [0.1, 0.05, 0.025, 0.0125]
+    """
+
+    def __init__(self, base_lr, gamma):
+        super().__init__()
+        base_lr = check_lr("base_lr", base_lr)
+        gamma = check_float("gamma", gamma, low=0.0, high=1.0, low_open=True)
+        self._remember(base_lr=base_lr, gamma=gamma)
+        self.base_lr = f32(base_lr)
+        self.power = IntegerPower(gamma)
+
+    def value(self, step):
+        return self.base_lr * self.power(step)
+
+    def reference(self, steps):
+        return reference.exponential_decay(steps, **self._config)
+
+
+@_documented
+class ConstantLR(Schedule):
+    r"""``base_lr * factor`` for the first ``total_iters`` steps, then ``base_lr``, as torch's ``ConstantLR``.
+
+    .. math:: \eta_k = \eta_{base} \cdot (\text{factor if } k < \text{total\_iters} \text{ else } 1)
+
+    Args:
+        base_lr (float): The lr after ``total_iters`` steps.
+        factor (float): Multiplier during the first steps, ``0 <= factor <= 1``. Default: ``1/3``.
+        total_iters (int): Steps at the reduced lr, ``>= 1``. Default: ``5``.
+
+    Raises:
+        TypeError: If an argument has the wrong type.
+        ValueError: If ``factor`` is outside ``[0, 1]``, ``total_iters < 1`` or ``base_lr`` is negative.
+
+    Examples:
+        >>> import ms_lr
+        >>> ms_lr.evaluate(ms_lr.ConstantLR(0.3, factor=0.5, total_iters=2), range(4)).astype(float).round(5).tolist()
+        [0.15, 0.15, 0.3, 0.3]
+    """
+
+    def __init__(self, base_lr, factor=1.0 / 3, total_iters=5):
+        super().__init__()
+        base_lr = check_lr("base_lr", base_lr)
+        factor = check_float("factor", factor, low=0.0, high=1.0)
+        total_iters = check_int("total_iters", total_iters, low=1)
+        self._remember(base_lr=base_lr, factor=factor, total_iters=total_iters)
+        self.total_iters = total_iters
+        self.base_lr, self.reduced = f32(base_lr), f32(base_lr * factor)
+
+    def value(self, step):
+        return ops.where(step < self.total_iters, self.reduced, self.base_lr)
+
+    def reference(self, steps):
+        return reference.constant_factor(steps, **self._config)
+
+
+@_documented
+class LinearLR(Schedule):
+    r"""The factor moves linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` steps, as torch's
+    ``LinearLR``.
+
+    .. math::
+        \eta_k = \eta_{base}\left(f_s \frac{T - m}{T} + f_e \frac{m}{T}\right), \quad m = \min(k, T)
+
+    Both weights come from exact integers, so a decay to ``end_factor = 0`` keeps relative precision to the end.
+
+    Args:
+        base_lr (float): The lr the factors multiply.
+        start_factor (float): Factor at step 0, ``0 < start_factor <= 1``. Default: ``1/3``.
+        end_factor (float): Factor from step ``total_iters`` on, ``0 <= end_factor <= 1``. Default: ``1.0``.
+        total_iters (int): Steps of the ramp, ``>= 1``. Default: ``5``.
+
+    Raises:
+        TypeError: If an argument has the wrong type.
+        ValueError: If a factor is out of range, ``total_iters < 1`` or ``base_lr`` is negative.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.LinearLR(1.0, start_factor=0.5, end_factor=1.0, total_iters=2)
+        >>> ms_lr.evaluate(sched, range(4)).astype(float).round(5).tolist()
+        [0.5, 0.75, 1.0, 1.0]
+    """
+
+    def __init__(self, base_lr, start_factor=1.0 / 3, end_factor=1.0, total_iters=5):
+        super().__init__()
+        base_lr = check_lr("base_lr", base_lr)
+        start_factor = check_float("start_factor", start_factor, low=0.0, high=1.0, low_open=True)
+        end_factor = check_float("end_factor", end_factor, low=0.0, high=1.0)
+        total_iters = check_int("total_iters", total_iters, low=1)
+        self._remember(base_lr=base_lr, start_factor=start_factor, end_factor=end_factor, total_iters=total_iters)
+        self.total_iters = total_iters
+        self.start, self.end = f32(base_lr * start_factor), f32(base_lr * end_factor)
+        self.inv_total = f32(1.0 / total_iters)
+
+    def value(self, step):
+        done = ops.minimum(step, self.total_iters)
+        w_end = ops.cast(done, ms.float32) * self.inv_total
+        w_start = ops.cast(self.total_iters - done, ms.float32) * self.inv_total
+        return self.start * w_start + self.end * w_end
+
+    def reference(self, steps):
+        return reference.linear_factor(steps, **self._config)
+
+
+@_documented
+class PolynomialLR(Schedule):
+    r"""Polynomial decay to 0 over ``total_iters`` steps, then 0, as torch's ``PolynomialLR``.
+
+    .. math:: \eta_k = \eta_{base} \left(\frac{T - \min(k, T)}{T}\right)^{p}
+
+    The base of the power is a ratio of exact integers, so the last steps keep relative precision.
+
+    Args:
+        base_lr (float): The lr at step 0.
+        total_iters (int): Steps to reach 0, ``>= 1``. Default: ``5``.
+        power (float): Exponent, ``>= 0``. Default: ``1.0``.
+
+    Raises:
+        TypeError: If an argument has the wrong type.
+        ValueError: If ``total_iters < 1``, ``power < 0`` or ``base_lr`` is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.PolynomialLR(1.0, total_iters=4, power=2.0)
+        >>> ms_lr.evaluate(sched, range(6)).astype(float).round(5).tolist()
+        [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
+    """
+
+    def __init__(self, base_lr, total_iters=5, power=1.0):
+        super().__init__()
+        base_lr = check_lr("base_lr", base_lr)
+        total_iters = check_int("total_iters", total_iters, low=1)
+        power = check_float("power", power, low=0.0)
+        self._remember(base_lr=base_lr, total_iters=total_iters, power=power)
+        self.total_iters = total_iters
+        self.base_lr, self.power, self.inv_total = f32(base_lr), f32(power), f32(1.0 / total_iters)
+
+    def value(self, step):
+        left = ops.cast(self.total_iters - ops.minimum(step, self.total_iters), ms.float32) * self.inv_total
+        return self.base_lr * ops.pow(left, self.power)
+
+    def reference(self, steps):
+        return reference.polynomial_decay(steps, **self._config)
+
+
+WSD_DECAYS = ("linear", "cosine", "1-sqrt")
+
+
+@_documented
+class WarmupStableDecayLR(Schedule):
+    r"""Warmup-stable-decay (WSD): a linear warmup, a plateau at ``peak_lr``, then a decay to ``min_lr``.
+
+    .. math::
+        \eta_k = \begin{cases}
+        s + (p - s)\, k / W & k < W \\
+        p & W \le k < W + S \\
+        \eta_{min} + (p - \eta_{min})\, d(t), \; t = \frac{k - W - S}{D} & W + S \le k < W + S + D \\
+        \eta_{min} & \text{after}
+        \end{cases}
+
+    with :math:`d(t) = 1 - t` (``linear``), :math:`\tfrac12(1 + \cos \pi t)` (``cosine``) or :math:`1 - \sqrt t`
+    (``1-sqrt``, Hägele et al. 2024). The decay weights are computed from the exact integer steps done and left
+    (``1 - sqrt(t)`` as ``(1 - t) / (1 + sqrt(t))``), so the last steps keep relative precision.
+
+    Args:
+        peak_lr (float): The plateau lr.
+        warmup_steps (int): ``W >= 0``.
+        stable_steps (int): ``S >= 0``.
+        decay_steps (int): ``D >= 1``. ``W + S + D <= 2**31 - 1``.
+        min_lr (float): The final lr. Default: ``0.0``.
+        decay (str): ``'linear'``, ``'cosine'`` or ``'1-sqrt'``. Default: ``'linear'``.
+        start_lr (float): The lr at step 0 of the warmup. Default: ``0.0``.
+
+    Raises:
+        TypeError: If an argument has the wrong type.
+        ValueError: If a length is out of range, ``decay`` is unknown, or an lr is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.WarmupStableDecayLR(1.0, warmup_steps=2, stable_steps=2, decay_steps=2)
+        >>> ms_lr.evaluate(sched, range(7)).astype(float).round(5).tolist()
+        [0.0, 0.5, 1.0, 1.0, 1.0, 0.5, 0.0]
+    """
+
+    def __init__(self, peak_lr, warmup_steps, stable_steps, decay_steps, min_lr=0.0, decay="linear", start_lr=0.0):
+        super().__init__()
+        peak_lr = check_lr("peak_lr", peak_lr)
+        warmup_steps = check_int("warmup_steps", warmup_steps, low=0)
+        stable_steps = check_int("stable_steps", stable_steps, low=0)
+        decay_steps = check_int("decay_steps", decay_steps, low=1)
+        if warmup_steps + stable_steps + decay_steps > INT32_MAX:
+            raise ValueError(f"warmup_steps + stable_steps + decay_steps must be <= 2**31 - 1, got "
+                             f"{warmup_steps + stable_steps + decay_steps}")
+        min_lr = check_lr("min_lr", min_lr)
+        decay = check_choice("decay", decay, WSD_DECAYS)
+        start_lr = check_lr("start_lr", start_lr)
+        self._remember(peak_lr=peak_lr, warmup_steps=warmup_steps, stable_steps=stable_steps,
+                       decay_steps=decay_steps, min_lr=min_lr, decay=decay, start_lr=start_lr)
+        self.warmup_steps, self.decay_start, self.decay_steps = warmup_steps, warmup_steps + stable_steps, decay_steps
+        self.decay = decay
+        self.peak, self.min_lr, self.start = f32(peak_lr), f32(min_lr), f32(start_lr)
+        self.low_is_zero, self.high_above_low = min_lr == 0.0, peak_lr >= min_lr
+        self.inv_decay, self.scale = f32(1.0 / decay_steps), f32(math.pi / (2.0 * decay_steps))
+        self.inv_warmup = f32(1.0 / warmup_steps) if warmup_steps else None
+
+    def value(self, step):
+        done = ops.minimum(ops.maximum(step - self.decay_start, 0), self.decay_steps)
+        done_f = ops.cast(done, ms.float32)
+        left_f = ops.cast(self.decay_steps - done, ms.float32)
+        if self.decay == "cosine":
+            w_peak, w_min = cosine_weights(left_f, done_f, self.scale)
+        elif self.decay == "linear":
+            w_peak, w_min = left_f * self.inv_decay, done_f * self.inv_decay
+        else:
+            w_min = ops.sqrt(done_f * self.inv_decay)
+            w_peak = left_f * self.inv_decay / (1.0 + w_min)
+        lr = blend(self.min_lr, self.peak, w_min, w_peak, self.low_is_zero, self.high_above_low)
+        if self.inv_warmup is None:
+            return lr
+        warming = step < self.warmup_steps
+        w_top = ops.cast(step, ms.float32) * self.inv_warmup
+        w_start = ops.cast(self.warmup_steps - step, ms.float32) * self.inv_warmup
+        return ops.where(warming, self.start * w_start + self.peak * w_top, lr)
+
+    def reference(self, steps):
+        return reference.warmup_stable_decay(steps, **self._config)
+
+
+@_documented
+class InverseSqrtLR(Schedule):
+    r"""Linear warmup to ``peak_lr``, then decay as :math:`1/\sqrt{k}` (Transformer/Noam, fairseq, T5).
+
+    .. math::
+        \eta_k = \begin{cases} s + (p - s)\, k / W & k < W \\ p \sqrt{W / k} & k \ge W \end{cases}
+
+    Noam's ``d_model**-0.5 * min(k**-0.5, k * W**-1.5)`` (with steps counted from 1) is
+    ``InverseSqrtLR(d_model**-0.5 * W**-0.5, W)`` on the step + 1; T5's ``1 / sqrt(max(k, W))`` is
+    ``InverseSqrtLR(W**-0.5, W, start_lr=W**-0.5)``.
+
+    Args:
+        peak_lr (float): The lr at step ``W``.
+        warmup_steps (int): ``W >= 1``.
+        start_lr (float): The lr at step 0. Default: ``0.0``.
+
+    Raises:
+        TypeError: If an argument has the wrong type.
+        ValueError: If ``warmup_steps < 1`` or an lr is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> ms_lr.evaluate(ms_lr.InverseSqrtLR(1.0, warmup_steps=4), [0, 2, 4, 16]).astype(float).round(5).tolist()
+        [0.0, 0.5, 1.0, 0.5]
+    """
+
+    def __init__(self, peak_lr, warmup_steps, start_lr=0.0):
+        super().__init__()
+        peak_lr = check_lr("peak_lr", peak_lr)
+        warmup_steps = check_int("warmup_steps", warmup_steps, low=1)
+        start_lr = check_lr("start_lr", start_lr)
+        self._remember(peak_lr=peak_lr, warmup_steps=warmup_steps, start_lr=start_lr)
+        self.warmup_steps = warmup_steps
+        self.peak, self.start = f32(peak_lr), f32(start_lr)
+        self.inv_warmup, self.warmup_f = f32(1.0 / warmup_steps), f32(warmup_steps)
+
+    def value(self, step):
+        # max() keeps the unselected branch finite at step 0.
+        decayed = self.peak * ops.sqrt(self.warmup_f / ops.cast(ops.maximum(step, self.warmup_steps), ms.float32))
+        w_top = ops.cast(step, ms.float32) * self.inv_warmup
+        w_start = ops.cast(self.warmup_steps - step, ms.float32) * self.inv_warmup
+        return ops.where(step < self.warmup_steps, self.start * w_start + self.peak * w_top, decayed)
+
+    def reference(self, steps):
+        return reference.inverse_sqrt(steps, **self._config)

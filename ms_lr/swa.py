@@ -1,0 +1,68 @@
+"""SWALR: anneal to a constant SWA learning rate, as torch.optim.swa_utils.SWALR."""
+import math
+
+import mindspore as ms
+from mindspore import ops
+
+from ms_lr import reference
+from ms_lr._graph import cosine_weights, f32
+from ms_lr.base import Schedule, check_choice, check_int, check_lr
+from ms_lr.cyclic import ANNEAL_STRATEGIES
+from ms_lr.decay import _documented
+
+
+@_documented
+class SWALR(Schedule):
+    r"""Anneals from ``base_lr`` to ``swa_lr`` over ``anneal_epochs`` steps, then holds it, as torch's ``SWALR``.
+
+    .. math::
+        \alpha_k = a\!\left(\min(k / A, 1)\right), \quad \eta_k = \eta_{swa}\, \alpha_k + \eta_{base} (1 - \alpha_k)
+
+    with :math:`a(t) = \tfrac12(1 - \cos \pi t)` (``'cos'``) or :math:`a(t) = t` (``'linear'``); with
+    ``anneal_epochs=0`` the lr is ``swa_lr`` from step 0. ``base_lr`` is the optimizer's lr when torch's SWALR is
+    created. Despite torch's argument name, the unit is whatever the schedule is stepped by: optimizer steps here
+    (wrap in :class:`PerEpoch` for epochs).
+
+    Args:
+        base_lr (float): The lr at step 0.
+        swa_lr (float): The lr reached after the anneal.
+        anneal_epochs (int): Anneal length ``A >= 0``. Default: ``10``.
+        anneal_strategy (str): ``'cos'`` or ``'linear'``. Default: ``'cos'``.
+
+    Raises:
+        TypeError: If an argument has the wrong type.
+        ValueError: If ``anneal_epochs < 0``, ``anneal_strategy`` is unknown, or an lr is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.SWALR(1.0, 0.1, anneal_epochs=2, anneal_strategy="linear")
+        >>> ms_lr.evaluate(sched, range(4)).astype(float).round(5).tolist()
+        [1.0, 0.55, 0.1, 0.1]
+    """
+
+    def __init__(self, base_lr, swa_lr, anneal_epochs=10, anneal_strategy="cos"):
+        super().__init__()
+        base_lr = check_lr("base_lr", base_lr)
+        swa_lr = check_lr("swa_lr", swa_lr)
+        anneal_epochs = check_int("anneal_epochs", anneal_epochs, low=0)
+        anneal_strategy = check_choice("anneal_strategy", anneal_strategy, ANNEAL_STRATEGIES)
+        self._remember(base_lr=base_lr, swa_lr=swa_lr, anneal_epochs=anneal_epochs, anneal_strategy=anneal_strategy)
+        # torch divides by max(1, A) and, for A == 0, starts at t = 1.
+        self.length = max(1, anneal_epochs)
+        self.first = 1 if anneal_epochs == 0 else 0
+        self.linear = anneal_strategy == "linear"
+        self.base_lr, self.swa_lr = f32(base_lr), f32(swa_lr)
+        self.inv_length, self.scale = f32(1.0 / self.length), f32(math.pi / (2.0 * self.length))
+
+    def value(self, step):
+        done = ops.minimum(ops.maximum(step, self.first), self.length)
+        done_f = ops.cast(done, ms.float32)
+        left_f = ops.cast(self.length - done, ms.float32)
+        if self.linear:
+            w_base, w_swa = left_f * self.inv_length, done_f * self.inv_length
+        else:
+            w_base, w_swa = cosine_weights(left_f, done_f, self.scale)
+        return self.base_lr * w_base + self.swa_lr * w_swa
+
+    def reference(self, steps):
+        return reference.swa_anneal(steps, **self._config)

@@ -1,0 +1,78 @@
+"""CyclicLR and OneCycleLR: cell vs reference, cycle boundaries near 2**31, holding past the end, argument checks."""
+import numpy as np
+import pytest
+
+import ms_lr
+from accuracy import assert_close
+
+LAST = 2**31 - 1
+
+SCHEDULES = {
+    "triangular": lambda: ms_lr.CyclicLR(0.01, 0.1, 25, 10),
+    "triangular2": lambda: ms_lr.CyclicLR(0.001, 0.1, 2000, 1000, mode="triangular2"),
+    "exp_range": lambda: ms_lr.CyclicLR(0.0, 0.1, 7, 5, mode="exp_range", gamma=1 - 1e-7),
+    "long-cycle": lambda: ms_lr.CyclicLR(0.0, 1.0, 2**29, 2**30),
+    "onecycle": lambda: ms_lr.OneCycleLR(0.1, 100),
+    "onecycle-long": lambda: ms_lr.OneCycleLR(0.1, LAST, pct_start=0.1),
+    "onecycle-3phase-linear": lambda: ms_lr.OneCycleLR(1.0, 1_000_003, pct_start=0.45, three_phase=True,
+                                                       anneal_strategy="linear"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_cell_matches_reference_on_long_ranges_and_near_2_31(name, mode):
+    schedule = SCHEDULES[name]()
+    config = schedule.get_config()
+    marks = [0, LAST]
+    if "total_steps" in config:
+        T, p = config["total_steps"], config["pct_start"]
+        marks += [int(p * T), int(2 * p * T), T - 1, T]
+    else:
+        period = config["step_size_up"] + config["step_size_down"]
+        marks += [period * n + config["step_size_up"] for n in (0, 1, LAST // period - 1)]
+        marks += [period * n for n in (1, 2, LAST // period)]
+    near = {m + d for m in marks for d in range(-3, 4) if 0 <= m + d <= LAST}
+    steps = np.array(sorted(set(range(100_001)) | near | set(range(LAST - 2000, LAST + 1))))
+    peak = float(schedule.reference(np.arange(100_001)).max())
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), peak=peak, context=name)
+
+
+def test_cyclic_cycle_boundary_is_exact_near_2_31():
+    schedule = ms_lr.CyclicLR(0.0, 1.0, 3, 4)
+    start = 7 * (LAST // 7)                         # 2**31 - 2, the last cycle start
+    values = ms_lr.evaluate(schedule, [start - 1, start, start - 4])
+    np.testing.assert_allclose(values, [0.25, 0.0, 1.0], rtol=1e-6, atol=1e-7)
+
+
+def test_one_cycle_holds_the_final_lr_past_total_steps():
+    schedule = ms_lr.OneCycleLR(0.1, 100)
+    final = 0.1 / 25 / 1e4
+    values = ms_lr.evaluate(schedule, [99, 100, 10_000, LAST])
+    np.testing.assert_allclose(values, final, rtol=1e-6)
+
+
+INVALID = [
+    (lambda: ms_lr.CyclicLR(0.01, 0.1, step_size_up=0), ValueError, "step_size_up"),
+    (lambda: ms_lr.CyclicLR(0.01, 0.1, step_size_down=0), ValueError, "step_size_down"),
+    (lambda: ms_lr.CyclicLR(0.01, 0.1, mode="sawtooth"), ValueError, "mode"),
+    (lambda: ms_lr.CyclicLR(0.01, 0.1, mode="exp_range", gamma=-0.5), ValueError, "gamma"),
+    (lambda: ms_lr.CyclicLR(0.01, 0.1, 2**30, 2**30), ValueError, "step_size"),
+    (lambda: ms_lr.CyclicLR(-0.01, 0.1), ValueError, "base_lr"),
+    (lambda: ms_lr.OneCycleLR(0.1, 0), ValueError, "total_steps"),
+    (lambda: ms_lr.OneCycleLR(0.1, -10), ValueError, "total_steps"),
+    (lambda: ms_lr.OneCycleLR(0.1, 100, pct_start=0.0), ValueError, "pct_start"),
+    (lambda: ms_lr.OneCycleLR(0.1, 100, pct_start=1.0), ValueError, "pct_start"),
+    (lambda: ms_lr.OneCycleLR(0.1, 100, pct_start=1.5), ValueError, "pct_start"),
+    (lambda: ms_lr.OneCycleLR(0.1, 3, pct_start=0.2), ValueError, "pct_start"),
+    (lambda: ms_lr.OneCycleLR(0.1, 100, anneal_strategy="cosine"), ValueError, "anneal_strategy"),
+    (lambda: ms_lr.OneCycleLR(0.1, 100, div_factor=0.0), ValueError, "div_factor"),
+    (lambda: ms_lr.OneCycleLR(0.1, 100, final_div_factor=-1.0), ValueError, "final_div_factor"),
+    (lambda: ms_lr.OneCycleLR(0.1, 100, three_phase="yes"), TypeError, "three_phase"),
+    (lambda: ms_lr.OneCycleLR(0.1, 100.0), TypeError, "total_steps"),
+]
+
+
+@pytest.mark.parametrize("make, error, name", INVALID, ids=[f"{i}-{case[2]}" for i, case in enumerate(INVALID)])
+def test_bad_arguments_raise_a_clear_error_naming_the_argument(make, error, name):
+    with pytest.raises(error, match=name):
+        make()

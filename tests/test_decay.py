@@ -1,0 +1,113 @@
+"""Decay schedules: cell vs reference over long ranges and near 2**31, exact phase boundaries, argument checks."""
+import numpy as np
+import pytest
+
+import ms_lr
+from accuracy import assert_close
+
+LAST = 2**31 - 1
+
+SCHEDULES = {
+    "step": lambda: ms_lr.StepLR(0.1, 50, 0.99),
+    "step-huge": lambda: ms_lr.StepLR(0.1, 2**28, 0.5),
+    "multistep": lambda: ms_lr.MultiStepLR(0.1, [20, 35, 45, 2**31 - 5], 0.5),
+    "exponential": lambda: ms_lr.ExponentialLR(0.1, 0.9999),
+    "exponential-near-1": lambda: ms_lr.ExponentialLR(1.0, 1 - 1e-8),
+    "exponential-nearer-1": lambda: ms_lr.ExponentialLR(1.0, 1 - 3e-10),
+    "constant": lambda: ms_lr.ConstantLR(0.1, 0.25, 1000),
+    "linear": lambda: ms_lr.LinearLR(0.1, 1.0, 0.0, 2**30),
+    "polynomial": lambda: ms_lr.PolynomialLR(0.1, LAST, 2.0),
+    "polynomial-sqrt": lambda: ms_lr.PolynomialLR(0.1, 100_000, 0.5),
+    "wsd-linear": lambda: ms_lr.WarmupStableDecayLR(0.1, 1000, 5000, 50_000),
+    "wsd-cosine": lambda: ms_lr.WarmupStableDecayLR(0.1, 0, 10, 2**31 - 20, min_lr=1e-5, decay="cosine"),
+    "wsd-1-sqrt": lambda: ms_lr.WarmupStableDecayLR(0.1, 100, 100, 2**30, decay="1-sqrt", start_lr=0.01),
+    "inverse-sqrt": lambda: ms_lr.InverseSqrtLR(0.1, 4000),
+    "t5-inverse-sqrt": lambda: ms_lr.InverseSqrtLR(0.01, 10_000, start_lr=0.01),
+}
+
+
+def boundary_steps(schedule):
+    """Steps around the phase boundaries the arguments imply, plus the last steps before 2**31."""
+    c = schedule.get_config()
+    marks = [0, LAST]
+    for key in ("step_size",):
+        if key in c:
+            marks += [c[key] * n for n in (1, 2, LAST // c[key])]
+    marks += c.get("milestones", [])
+    for key in ("total_iters", "warmup_steps"):
+        if key in c:
+            marks.append(c[key])
+    if "decay_steps" in c:
+        start = c["warmup_steps"] + c["stable_steps"]
+        marks += [start, start + c["decay_steps"]]
+    return np.array(sorted({m + d for m in marks for d in range(-3, 4) if 0 <= m + d <= LAST} |
+                           set(range(LAST - 3000, LAST + 1))))
+
+
+@pytest.mark.parametrize("name", sorted(SCHEDULES))
+def test_cell_matches_reference_on_long_ranges_and_boundaries(name, mode):
+    schedule = SCHEDULES[name]()
+    steps = np.concatenate([np.arange(100_001), boundary_steps(schedule)])
+    peak = float(schedule.reference(np.arange(100_001)).max())
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), peak=peak, context=name)
+
+
+def test_step_decay_boundaries_are_exact_near_2_31():
+    schedule = ms_lr.StepLR(1.0, 2**24 + 1, 0.999)
+    k = (2**24 + 1) * (LAST // (2**24 + 1))       # the last decay below 2**31, the 127th
+    a, b = ms_lr.evaluate(schedule, [k - 1, k])
+    assert a == pytest.approx(0.999**126, rel=1e-6) and b == pytest.approx(0.999**127, rel=1e-6)
+
+
+def test_multistep_milestone_near_2_31_applies_on_its_step():
+    schedule = ms_lr.MultiStepLR(1.0, [LAST - 1], 0.5)
+    np.testing.assert_array_equal(ms_lr.evaluate(schedule, [LAST - 2, LAST - 1, LAST]), [1.0, 0.5, 0.5])
+
+
+def test_wsd_phases():
+    schedule = ms_lr.WarmupStableDecayLR(1.0, warmup_steps=4, stable_steps=3, decay_steps=4, min_lr=0.2)
+    values = ms_lr.evaluate(schedule, range(13))
+    np.testing.assert_allclose(values, [0, .25, .5, .75, 1, 1, 1, 1, .8, .6, .4, .2, .2], rtol=1e-6, atol=1e-7)
+
+
+def test_inverse_sqrt_after_warmup_halves_at_four_times_the_warmup():
+    values = ms_lr.evaluate(ms_lr.InverseSqrtLR(0.1, 100), [100, 400, 10_000])
+    np.testing.assert_allclose(values, [0.1, 0.05, 0.01], rtol=1e-6)
+
+
+INVALID = [
+    (lambda: ms_lr.StepLR(0.1, 0), ValueError, "step_size"),
+    (lambda: ms_lr.StepLR(0.1, 10, gamma=-0.1), ValueError, "gamma"),
+    (lambda: ms_lr.StepLR(0.1, 10, gamma=1.5), ValueError, "gamma"),
+    (lambda: ms_lr.StepLR(0.1, 10.0), TypeError, "step_size"),
+    (lambda: ms_lr.MultiStepLR(0.1, [30, 20]), ValueError, "milestones"),
+    (lambda: ms_lr.MultiStepLR(0.1, []), ValueError, "milestones"),
+    (lambda: ms_lr.MultiStepLR(0.1, [-1, 5]), ValueError, "milestones"),
+    (lambda: ms_lr.MultiStepLR(0.1, 10), TypeError, "milestones"),
+    (lambda: ms_lr.MultiStepLR(0.1, [10, 20.5]), TypeError, "milestones"),
+    (lambda: ms_lr.MultiStepLR(0.1, [10], gamma=-1.0), ValueError, "gamma"),
+    (lambda: ms_lr.MultiStepLR(1.0, [1] * 100, gamma=10.0), ValueError, "gamma"),
+    (lambda: ms_lr.ExponentialLR(0.1, 0.0), ValueError, "gamma"),
+    (lambda: ms_lr.ExponentialLR(0.1, 1.01), ValueError, "gamma"),
+    (lambda: ms_lr.ExponentialLR(0.1, float("nan")), ValueError, "gamma"),
+    (lambda: ms_lr.ConstantLR(0.1, factor=1.5), ValueError, "factor"),
+    (lambda: ms_lr.ConstantLR(0.1, total_iters=0), ValueError, "total_iters"),
+    (lambda: ms_lr.LinearLR(0.1, start_factor=0.0), ValueError, "start_factor"),
+    (lambda: ms_lr.LinearLR(0.1, end_factor=2.0), ValueError, "end_factor"),
+    (lambda: ms_lr.LinearLR(0.1, total_iters=0), ValueError, "total_iters"),
+    (lambda: ms_lr.PolynomialLR(0.1, total_iters=-5), ValueError, "total_iters"),
+    (lambda: ms_lr.PolynomialLR(0.1, power=-1.0), ValueError, "power"),
+    (lambda: ms_lr.WarmupStableDecayLR(0.1, 10, 10, 0), ValueError, "decay_steps"),
+    (lambda: ms_lr.WarmupStableDecayLR(0.1, -1, 10, 10), ValueError, "warmup_steps"),
+    (lambda: ms_lr.WarmupStableDecayLR(0.1, 10, 10, 10, decay="exp"), ValueError, "decay"),
+    (lambda: ms_lr.WarmupStableDecayLR(0.1, 2**30, 2**30, 2**30), ValueError, "decay_steps"),
+    (lambda: ms_lr.WarmupStableDecayLR(0.1, 10, 10, 10, min_lr=-0.1), ValueError, "min_lr"),
+    (lambda: ms_lr.InverseSqrtLR(0.1, 0), ValueError, "warmup_steps"),
+    (lambda: ms_lr.InverseSqrtLR(float("inf"), 10), ValueError, "peak_lr"),
+]
+
+
+@pytest.mark.parametrize("make, error, name", INVALID, ids=[f"{i}-{case[2]}" for i, case in enumerate(INVALID)])
+def test_bad_arguments_raise_a_clear_error_naming_the_argument(make, error, name):
+    with pytest.raises(error, match=name):
+        make()

@@ -1,0 +1,87 @@
+"""LambdaLR compiled into the graph; TabulatedLR, HostLambdaLR and MultiplicativeLR on host tables."""
+import math
+
+import numpy as np
+import pytest
+from mindspore import ops
+
+import ms_lr
+from accuracy import assert_close
+
+
+def warm_then_decay(k):
+    return ops.where(k < 100, k / 100, ops.sqrt(100 / ops.maximum(k, 100)))
+
+
+def test_lambda_lr_compiles_and_matches_its_float64_run(mode):
+    schedule = ms_lr.LambdaLR(0.1, warm_then_decay)
+    steps = np.arange(20_000)
+    expected = np.where(steps < 100, steps / 100, np.sqrt(100 / np.maximum(steps, 100))) * 0.1
+    assert_close(ms_lr.evaluate(schedule, steps), expected, context="LambdaLR")
+    assert_close(schedule.reference(steps), expected, rtol=1e-12, context="LambdaLR reference")
+
+
+def test_lambda_returning_a_constant_keeps_the_step_shape():
+    one = lambda k: 1.0  # noqa: E731
+    values = ms_lr.evaluate(ms_lr.LambdaLR(0.1, one), np.arange(6).reshape(2, 3))
+    assert values.shape == (2, 3)
+    np.testing.assert_allclose(values, 0.1)
+
+
+def python_if(k):
+    if k < 10:
+        return 0.1
+    return 1.0
+
+
+def test_lambda_that_cannot_compile_says_how_to_write_it():
+    with pytest.raises(TypeError, match="HostLambdaLR") as info:
+        ms_lr.LambdaLR(0.1, python_if)
+    assert "ops.where" in str(info.value)
+    with pytest.raises(TypeError, match="line of its own"):
+        ms_lr.LambdaLR(0.1, lambda k: ops.pow(0.9, k))
+
+
+def test_lambda_giving_a_negative_factor_is_refused():
+    negative = lambda k: k - 5.0  # noqa: E731
+    with pytest.raises(ValueError, match="lr_lambda"):
+        ms_lr.LambdaLR(0.1, negative)
+
+
+def test_host_tables_hold_the_last_value():
+    schedule = ms_lr.HostLambdaLR(0.1, lambda k: math.exp(-k / 10), total_steps=50)
+    values = ms_lr.evaluate(schedule, [0, 49, 50, 2**31 - 1])
+    np.testing.assert_allclose(values, 0.1 * np.exp(-np.array([0, 49, 49, 49]) / 10), rtol=1e-6)
+    table = ms_lr.TabulatedLR(schedule.table.tolist())
+    steps = np.arange(100)
+    np.testing.assert_array_equal(ms_lr.evaluate(table, steps), ms_lr.evaluate(schedule, steps))
+
+
+def test_function_schedules_have_no_json_config_but_tables_do():
+    with pytest.raises(TypeError, match="Python function"):
+        ms_lr.LambdaLR(0.1, warm_then_decay).get_config()
+    with pytest.raises(TypeError, match="TabulatedLR"):
+        ms_lr.MultiplicativeLR(0.1, lambda k: 0.9, 10).get_config()
+    assert ms_lr.TabulatedLR([0.2, 0.1]).get_config() == {"values": [0.2, 0.1]}
+
+
+INVALID = [
+    (lambda: ms_lr.LambdaLR(0.1, 0.5), TypeError, "lr_lambda"),
+    (lambda: ms_lr.LambdaLR(-0.1, warm_then_decay), ValueError, "base_lr"),
+    (lambda: ms_lr.TabulatedLR([]), ValueError, "values"),
+    (lambda: ms_lr.TabulatedLR([0.1, float("nan")]), ValueError, "step 1"),
+    (lambda: ms_lr.TabulatedLR([0.1, -0.1]), ValueError, "step 1"),
+    (lambda: ms_lr.TabulatedLR([[0.1]]), ValueError, "values"),
+    (lambda: ms_lr.TabulatedLR(["a"]), TypeError, "values"),
+    (lambda: ms_lr.HostLambdaLR(0.1, lambda k: 1.0, 0), ValueError, "total_steps"),
+    (lambda: ms_lr.HostLambdaLR(0.1, "f", 10), TypeError, "lr_lambda"),
+    (lambda: ms_lr.HostLambdaLR(0.1, lambda k: 1.0 / (k - 3), 10), ValueError, "ZeroDivisionError at step 3"),
+    (lambda: ms_lr.MultiplicativeLR(0.1, lambda k: 1e30, 10), ValueError, "step"),
+    (lambda: ms_lr.MultiplicativeLR(0.1, lambda k: 0.9, 10.0), TypeError, "total_steps"),
+]
+
+
+@pytest.mark.parametrize("make, error, name", INVALID, ids=[f"{i}-{case[2]}" for i, case in enumerate(INVALID)])
+def test_bad_arguments_raise_a_clear_error_naming_the_argument(make, error, name):
+    with pytest.raises(error, match=name):
+        make()
