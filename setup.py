@@ -13,7 +13,7 @@ setup(
     extras_require={
         "plot": ["matplotlib"],
         "yaml": ["pyyaml"],
-        "test": ["pytest", "pytest-xdist", "hypothesis", "torch==2.13.0", "matplotlib", "pyyaml"],
+        "test": ["pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "torch==2.13.0", "matplotlib", "pyyaml"],
     },
     entry_points={"console_scripts": ["ms-lr=ms_lr.__main__:main"]},
 )

@@ -3,7 +3,8 @@
 Every schedule is a :class:`Schedule`; pass it to a ``mindspore.nn`` optimizer as ``learning_rate``.
 """
 from ms_lr.base import Schedule, evaluate
-from ms_lr.compose import PerEpoch, Product, Scaled, SequentialLR
+from ms_lr.callbacks import ReducibleLR
+from ms_lr.compose import Offset, PerEpoch, Product, Scaled, SequentialLR
 from ms_lr.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineAnnealingWarmupRestarts
 from ms_lr.cyclic import CyclicLR, OneCycleLR
 from ms_lr.decay import (ConstantLR, ExponentialLR, InverseSqrtLR, LinearLR, MultiStepLR, PolynomialLR, StepLR,
@@ -19,7 +20,7 @@ __all__ = [
     "StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR",
     "WarmupStableDecayLR", "InverseSqrtLR",
     "CyclicLR", "OneCycleLR", "SWALR",
-    "SequentialLR", "Product", "Scaled", "PerEpoch",
+    "SequentialLR", "Product", "Scaled", "PerEpoch", "Offset", "ReducibleLR",
     "LambdaLR", "TabulatedLR", "HostLambdaLR", "MultiplicativeLR",
 ]
 __version__ = "0.1.0"

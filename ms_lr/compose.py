@@ -6,7 +6,7 @@ from mindspore import nn, ops
 
 from ms_lr import reference
 from ms_lr._graph import f32
-from ms_lr.base import Schedule, check_int, check_lr
+from ms_lr.base import INT32_MAX, Schedule, check_int, check_lr
 from ms_lr.decay import _documented, check_milestones
 
 
@@ -184,6 +184,50 @@ class PerEpoch(Schedule):
     def reference(self, steps):
         epochs = np.maximum(np.asarray(steps, dtype=np.int64), 0) // self.steps_per_epoch
         return self.schedule.reference(epochs)
+
+
+@_documented
+class Offset(Schedule):
+    r"""A schedule started at a chosen step: torch's ``last_epoch``, or fine-tuning that resets ``global_step``.
+
+    .. math:: \eta_k = \text{schedule}(k + \text{start\_step})
+
+    ``Offset(CosineAnnealingLR(0.1, 1000), 400)`` continues a cosine from its step 400 on an optimizer whose
+    ``global_step`` starts at 0 (as torch's ``CosineAnnealingLR(opt, 1000, last_epoch=399)`` after its first
+    ``step()``). To resume the *same* run, restore the optimizer's ``global_step`` from the checkpoint instead.
+    Steps past ``2**31 - 1 - start_step`` hold the schedule's value at ``2**31 - 1``.
+
+    Args:
+        schedule (Schedule): The schedule to start late.
+        start_step (int): Its step at global step 0, ``>= 0``.
+
+    Raises:
+        TypeError: If ``schedule`` is not a Schedule or ``start_step`` not an int.
+        ValueError: If ``start_step`` is negative or past ``2**31 - 1``.
+
+    Examples:
+        >>> import ms_lr
+        >>> ms_lr.evaluate(ms_lr.Offset(ms_lr.StepLR(1.0, 2, 0.5), 3), range(3)).astype(float).round(5).tolist()
+        [0.5, 0.25, 0.25]
+    """
+
+    def __init__(self, schedule, start_step):
+        super().__init__()
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"schedule must be an ms_lr.Schedule, got {schedule!r}")
+        start_step = check_int("start_step", start_step, low=0)
+        self._remember(schedule=schedule, start_step=start_step)
+        self.schedule = schedule
+        self.start_step = start_step
+        self.last = INT32_MAX - start_step
+
+    def value(self, step):
+        # Saturate before adding so the int32 sum cannot wrap.
+        return self.schedule.value(ops.minimum(step, self.last) + self.start_step)
+
+    def reference(self, steps):
+        k = np.minimum(np.maximum(np.asarray(steps, dtype=np.int64), 0), self.last) + self.start_step
+        return self.schedule.reference(k)
 
 
 def multiply(schedule, other):

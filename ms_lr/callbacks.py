@@ -1,0 +1,292 @@
+"""Training callbacks: an lr monitor, and reduce-on-plateau for any schedule.
+
+Both are standard ``mindspore.train.Callback`` objects for ``Model.train`` / ``Model.fit``, in normal and dataset
+sink mode.
+"""
+import csv
+import math
+import warnings
+
+import numpy as np
+from mindspore import Parameter, Tensor
+from mindspore.nn import Cell
+from mindspore.train import Callback
+
+from ms_lr.base import Schedule, check_choice, check_float, check_int, evaluate
+from ms_lr.decay import _documented
+
+
+def _group_lrs(optimizer):
+    """The optimizer's distinct learning rates, in group order (with groups it holds one per parameter)."""
+    if not optimizer.is_group_lr:
+        return [optimizer.learning_rate]
+    distinct = []
+    for lr in optimizer.learning_rate:
+        if not any(lr is seen for seen in distinct):
+            distinct.append(lr)
+    return distinct
+
+
+def _values(lr, steps):
+    """One lr at many steps: one vector call for an ms_lr schedule, a loop for other cells, or a constant."""
+    if isinstance(lr, Schedule):
+        return evaluate(lr, steps).astype(np.float64)
+    if isinstance(lr, Cell):   # MindSpore's own schedules, and the cell it wraps constant group lrs in
+        return np.array([float(lr(Tensor(np.array([s], dtype=np.int32))).asnumpy().reshape(-1)[0]) for s in steps])
+    return np.full(len(steps), float(lr.asnumpy().reshape(-1)[0]))
+
+
+class LRMonitor(Callback):
+    """Records the lr applied at every step, for every parameter group; prints every ``print_every`` steps and
+    writes a CSV at the end of training.
+
+    The lr of step ``k`` is the schedule evaluated at ``k`` by the same cell the optimizer runs. At each step end
+    the monitor reads the optimizer's ``global_step`` and evaluates every step since the last record in one vector
+    call, so in dataset sink mode (one callback per ``sink_size`` steps) no step is missed.
+
+    Args:
+        print_every (int): Print the lr every this many steps; ``0`` never. Default: ``0``.
+        csv_path (str): Where to write ``step,lr_group0,...`` at the end of training. Default: ``None``.
+        optimizer (Optimizer): The optimizer to watch. Default: ``None``, the one ``Model`` trains with.
+
+    Attributes:
+        steps (numpy.ndarray): The global steps recorded.
+        lrs (numpy.ndarray): Shape ``(steps, groups)``, the lr each group used at each step (one column per
+            distinct lr of the optimizer, in group order).
+    """
+
+    def __init__(self, print_every=0, csv_path=None, optimizer=None):
+        super().__init__()
+        self.print_every = check_int("print_every", print_every, low=0)
+        self.csv_path = csv_path
+        self.optimizer = optimizer
+        self._steps, self._lrs = [], []
+        self._next = None
+
+    @property
+    def steps(self):
+        return np.concatenate(self._steps) if self._steps else np.zeros(0, dtype=np.int64)
+
+    @property
+    def lrs(self):
+        return np.concatenate(self._lrs) if self._lrs else np.zeros((0, 0))
+
+    def on_train_begin(self, run_context):
+        self.optimizer = self.optimizer or run_context.original_args().optimizer
+        self._next = int(self.optimizer.global_step.asnumpy().reshape(-1)[0])
+
+    def on_train_step_end(self, run_context):
+        self.record()
+
+    def record(self):
+        """Record every step the optimizer has taken since the last record (also usable without Model)."""
+        if self._next is None:
+            self._next = 0
+        done = int(self.optimizer.global_step.asnumpy().reshape(-1)[0])
+        if done <= self._next:
+            return
+        steps = np.arange(self._next, done)
+        lrs = np.stack([_values(lr, steps) for lr in _group_lrs(self.optimizer)], axis=1)
+        self._steps.append(steps)
+        self._lrs.append(lrs)
+        self._next = done
+        if self.print_every:
+            for step, row in zip(steps, lrs):
+                if step % self.print_every == 0:
+                    print(f"step {step}: lr " + ", ".join(f"{v:.6g}" for v in row))
+
+    def on_train_end(self, run_context):
+        if self.csv_path:
+            self.to_csv(self.csv_path)
+
+    def to_csv(self, path):
+        lrs = self.lrs
+        with open(path, "w", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(["step"] + [f"lr_group{i}" for i in range(lrs.shape[1] if lrs.size else 0)])
+            for step, row in zip(self.steps, lrs):
+                writer.writerow([int(step)] + [repr(float(v)) for v in row])
+
+
+@_documented
+class ReducibleLR(Schedule):
+    r"""A schedule times a factor held in a Parameter, lowered by :class:`ReduceLROnPlateau`.
+
+    .. math:: \eta_k = f \cdot \text{schedule}(k), \quad f \text{ starts at } 1
+
+    Pass the wrapper to the optimizer. The factor is a non-trainable Parameter of the optimizer's lr cell, so it is
+    saved in and restored from checkpoints along with the optimizer state, and changing it takes effect at the next
+    step without recompiling, in sink mode too.
+
+    Args:
+        schedule (Schedule): The schedule to scale.
+
+    Raises:
+        TypeError: If ``schedule`` is not a Schedule.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.ReducibleLR(ms_lr.StepLR(0.1, 2, 0.5))
+        >>> sched.set_factor(0.1)
+        >>> ms_lr.evaluate(sched, range(3)).astype(float).round(6).tolist()
+        [0.01, 0.01, 0.005]
+    """
+
+    def __init__(self, schedule):
+        super().__init__()
+        if not isinstance(schedule, Schedule):
+            raise TypeError(f"schedule must be an ms_lr.Schedule, got {schedule!r}")
+        self._remember(schedule=schedule)
+        self.schedule = schedule
+        self.factor = Parameter(Tensor(np.float32(1.0)), name="plateau_factor", requires_grad=False)
+
+    def value(self, step):
+        return self.schedule.value(step) * self.factor
+
+    def get_factor(self):
+        return float(self.factor.asnumpy())
+
+    def set_factor(self, factor):
+        factor = check_float("factor", factor, low=0.0)
+        self.factor.set_data(Tensor(np.float32(factor)))
+
+    def reference(self, steps):
+        return self.get_factor() * self.schedule.reference(steps)
+
+
+class ReduceLROnPlateau(Callback):
+    """Lowers the lr of :class:`ReducibleLR` schedules when a monitored value stops improving, with the arguments
+    and rules of ``torch.optim.lr_scheduler.ReduceLROnPlateau``.
+
+    After each epoch (or each step with ``interval='step'``), the monitored value is compared with the best so far;
+    after more than ``patience`` checks without improvement, every schedule's lr is multiplied by ``factor``, but
+    not below ``min_lr`` and only if it drops by more than ``eps``; then ``cooldown`` checks pass before counting
+    again. The lr being reduced is the schedule's value at the current step: its factor becomes
+    ``max(lr * factor, min_lr) / schedule(step)``, so the schedule keeps its shape underneath.
+
+    ``monitor='loss'`` is the training loss of the last step; any other name is looked up in the evaluation results
+    of ``Model.fit(..., valid_dataset=...)`` (e.g. ``'accuracy'``, with ``mode='max'``). A missing key or a NaN/inf
+    value is reported with a warning and skipped: training continues and the factor is left as it was.
+
+    Args:
+        schedules (Union[ReducibleLR, list[ReducibleLR]]): The wrapped schedule(s), as passed to the optimizer.
+        monitor (str): ``'loss'`` or an evaluation metric name. Default: ``'loss'``.
+        mode (str): ``'min'`` or ``'max'``. Default: ``'min'``.
+        factor (float): Multiplier per reduction, ``0 <= factor < 1``. Default: ``0.1``.
+        patience (int): Checks without improvement before reducing. Default: ``10``.
+        threshold (float): Improvement needed to count as better. Default: ``1e-4``.
+        threshold_mode (str): ``'rel'`` or ``'abs'``. Default: ``'rel'``.
+        cooldown (int): Checks to wait after a reduction. Default: ``0``.
+        min_lr (Union[float, list[float]]): Lower bound(s) of the lr. Default: ``0``.
+        eps (float): Reductions smaller than this are skipped. Default: ``1e-8``.
+        interval (str): ``'epoch'`` or ``'step'``. Default: ``'epoch'``.
+        verbose (bool): Print each reduction. Default: ``False``.
+
+    Raises:
+        TypeError: If ``schedules`` are not :class:`ReducibleLR` (the message says how to wrap them).
+        ValueError: If an argument is out of range.
+    """
+
+    def __init__(self, schedules, monitor="loss", mode="min", factor=0.1, patience=10, threshold=1e-4,
+                 threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8, interval="epoch", verbose=False):
+        super().__init__()
+        schedules = list(schedules) if isinstance(schedules, (list, tuple)) else [schedules]
+        for i, schedule in enumerate(schedules):
+            if not isinstance(schedule, ReducibleLR):
+                raise TypeError(
+                    f"schedules[{i}] must be an ms_lr.ReducibleLR, got {type(schedule).__name__}: wrap the "
+                    f"schedule as ms_lr.ReducibleLR(schedule) and give that wrapper to the optimizer")
+        if not schedules:
+            raise ValueError("schedules must not be empty")
+        if not isinstance(monitor, str) or not monitor:
+            raise TypeError(f"monitor must be a metric name, got {monitor!r}")
+        self.schedules, self.monitor = schedules, monitor
+        self.mode = check_choice("mode", mode, ("min", "max"))
+        self.factor = check_float("factor", factor, low=0.0, high=1.0, high_open=True)
+        self.patience = check_int("patience", patience, low=0)
+        self.threshold = check_float("threshold", threshold, low=0.0)
+        self.threshold_mode = check_choice("threshold_mode", threshold_mode, ("rel", "abs"))
+        self.cooldown = check_int("cooldown", cooldown, low=0)
+        min_lrs = min_lr if isinstance(min_lr, (list, tuple)) else [min_lr] * len(schedules)
+        if len(min_lrs) != len(schedules):
+            raise ValueError(f"min_lr must be one float or one per schedule ({len(schedules)}), got {min_lr!r}")
+        self.min_lrs = [check_float(f"min_lr[{i}]", m, low=0.0) for i, m in enumerate(min_lrs)]
+        self.eps = check_float("eps", eps, low=0.0)
+        self.interval = check_choice("interval", interval, ("epoch", "step"))
+        self.verbose = bool(verbose)
+        self.best = math.inf if self.mode == "min" else -math.inf
+        self.num_bad = 0
+        self.cooldown_counter = 0
+        self._warned = set()
+
+    def is_better(self, current):
+        if self.mode == "min" and self.threshold_mode == "rel":
+            return current < self.best * (1.0 - self.threshold)
+        if self.mode == "min":
+            return current < self.best - self.threshold
+        if self.threshold_mode == "rel":
+            return current > self.best * (self.threshold + 1.0)
+        return current > self.best + self.threshold
+
+    def step(self, metric, global_step):
+        """Feed one value of the monitored metric observed at ``global_step``; returns True if the lr was reduced.
+
+        Non-finite values are skipped with a warning, so one bad batch cannot corrupt the state.
+        """
+        current = float(metric)
+        if not math.isfinite(current):
+            warnings.warn(f"ReduceLROnPlateau: {self.monitor} is {current} at step {global_step}; skipped")
+            return False
+        if self.is_better(current):
+            self.best, self.num_bad = current, 0
+        else:
+            self.num_bad += 1
+        if self.cooldown_counter > 0:
+            self.cooldown_counter -= 1
+            self.num_bad = 0
+        if self.num_bad <= self.patience:
+            return False
+        self._reduce(global_step)
+        self.cooldown_counter, self.num_bad = self.cooldown, 0
+        return True
+
+    def _reduce(self, global_step):
+        for schedule, min_lr in zip(self.schedules, self.min_lrs):
+            base = float(evaluate(schedule.schedule, [global_step])[0])
+            old_factor = schedule.get_factor()
+            old_lr = base * old_factor
+            new_lr = max(old_lr * self.factor, min_lr)
+            if base > 0 and old_lr - new_lr > self.eps:
+                schedule.set_factor(new_lr / base)
+                if self.verbose:
+                    print(f"ReduceLROnPlateau: step {global_step}: lr {old_lr:.6g} -> {new_lr:.6g}")
+
+    def _observe(self, run_context):
+        params = run_context.original_args()
+        if self.monitor == "loss":
+            value = params.net_outputs
+            value = value[0] if isinstance(value, (tuple, list)) else value
+        else:
+            results = params.get("eval_results") or params.get("metrics") or {}
+            if self.monitor not in results:
+                if self.monitor not in self._warned:
+                    self._warned.add(self.monitor)
+                    warnings.warn(f"ReduceLROnPlateau: no metric {self.monitor!r} this epoch (have: "
+                                  f"{sorted(results) + ['loss']}); the lr is left unchanged")
+                return
+            value = results[self.monitor]
+        if isinstance(value, Tensor):
+            value = value.asnumpy()
+        value = np.asarray(value, dtype=np.float64).reshape(-1)
+        optimizer = params.optimizer
+        step = int(optimizer.global_step.asnumpy().reshape(-1)[0]) if optimizer is not None else params.cur_step_num
+        self.step(value.mean() if value.size else math.nan, step)
+
+    def on_train_step_end(self, run_context):
+        if self.interval == "step":
+            self._observe(run_context)
+
+    def on_train_epoch_end(self, run_context):
+        if self.interval == "epoch":
+            self._observe(run_context)
+
