@@ -45,6 +45,13 @@ class CycleTable(nn.Cell):
         self.tail_length = min(lengths[-1], INT32_MAX)
         self.cycle_lengths = lengths   # exact Python ints, for per-entry constants
 
+    def starts_up_to(self, last):
+        """Every cycle start in ``[0, last]`` as Python ints, the periodic tail included."""
+        starts = [int(s) for s in self.starts.asnumpy() if s <= last]
+        if self.periodic_tail:
+            starts += list(range(starts[-1] + self.tail_length, last + 1, self.tail_length))
+        return starts
+
     def lookup(self, step):
         """Branch-free ``(entry, cycle, position, remaining)`` of int32 ``step`` >= 0.
 

@@ -50,6 +50,11 @@ class Schedule(LearningRateSchedule):
         """Float64 NumPy values at ``steps``, from the independent formulas in :mod:`ms_lr.reference`."""
         raise NotImplementedError
 
+    def boundaries(self, last):
+        """Steps in ``(0, last]`` where the schedule restarts or changes phase (marked by ``python -m ms_lr plot``);
+        none for a schedule without phases."""
+        return []
+
     def get_config(self):
         """The constructor arguments as a JSON-serialisable dict; nested schedules as ``{"type": ..., ...}``."""
         return {key: _config_value(val) for key, val in self._config.items()}

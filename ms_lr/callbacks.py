@@ -153,6 +153,9 @@ class ReducibleLR(Schedule):
     def reference(self, steps):
         return self.get_factor() * self.schedule.reference(steps)
 
+    def boundaries(self, last):
+        return self.schedule.boundaries(last)
+
 
 class ReduceLROnPlateau(Callback):
     """Lowers the lr of :class:`ReducibleLR` schedules when a monitored value stops improving, with the arguments

@@ -66,6 +66,15 @@ class SequentialLR(Schedule):
     def reference(self, steps):
         return reference.sequential(steps, [s.reference for s in self.schedules], self._config["milestones"])
 
+    def boundaries(self, last):
+        marks = set()
+        for i, (schedule, start) in enumerate(zip(self.schedules, self.starts)):
+            end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else last
+            marks |= {start + m for m in schedule.boundaries(min(end, last) - start) if start + m <= end}
+            if 0 < start <= last:
+                marks.add(start)
+        return sorted(marks)
+
 
 @_documented
 class Product(Schedule):
@@ -105,6 +114,9 @@ class Product(Schedule):
     def reference(self, steps):
         return np.prod([s.reference(steps) for s in self.schedules], axis=0)
 
+    def boundaries(self, last):
+        return sorted({m for s in self.schedules for m in s.boundaries(last)})
+
 
 @_documented
 class Scaled(Schedule):
@@ -143,6 +155,9 @@ class Scaled(Schedule):
 
     def reference(self, steps):
         return self._config["scale"] * self.schedule.reference(steps)
+
+    def boundaries(self, last):
+        return self.schedule.boundaries(last)
 
 
 @_documented
@@ -184,6 +199,9 @@ class PerEpoch(Schedule):
     def reference(self, steps):
         epochs = np.maximum(np.asarray(steps, dtype=np.int64), 0) // self.steps_per_epoch
         return self.schedule.reference(epochs)
+
+    def boundaries(self, last):
+        return [m * self.steps_per_epoch for m in self.schedule.boundaries(last // self.steps_per_epoch)]
 
 
 @_documented
@@ -228,6 +246,10 @@ class Offset(Schedule):
     def reference(self, steps):
         k = np.minimum(np.maximum(np.asarray(steps, dtype=np.int64), 0), self.last) + self.start_step
         return self.schedule.reference(k)
+
+    def boundaries(self, last):
+        return [m - self.start_step for m in self.schedule.boundaries(min(last + self.start_step, INT32_MAX))
+                if m > self.start_step]
 
 
 def multiply(schedule, other):

@@ -70,6 +70,9 @@ class CosineAnnealingLR(Schedule):
     def reference(self, steps):
         return reference.cosine_annealing(steps, **self._config)
 
+    def boundaries(self, last):
+        return list(range(self.T_max, last + 1, self.T_max))
+
 
 class CosineAnnealingWarmRestarts(Schedule):
     r"""SGDR: cosine annealing with warm restarts, as ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts``.
@@ -128,6 +131,9 @@ class CosineAnnealingWarmRestarts(Schedule):
 
     def reference(self, steps):
         return reference.cosine_warm_restarts(steps, **self._config)
+
+    def boundaries(self, last):
+        return self.cycles.starts_up_to(last)[1:]
 
 
 class CosineAnnealingWarmupRestarts(Schedule):
@@ -222,3 +228,9 @@ class CosineAnnealingWarmupRestarts(Schedule):
 
     def reference(self, steps):
         return reference.cosine_warmup_restarts(steps, **self._config)
+
+
+    def boundaries(self, last):
+        starts = self.cycles.starts_up_to(last)
+        ends = [s + self.warmup_steps for s in starts if self.warmup_steps and s + self.warmup_steps <= last]
+        return sorted(starts[1:] + ends)

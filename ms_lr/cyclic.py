@@ -82,6 +82,10 @@ class CyclicLR(Schedule):
     def reference(self, steps):
         return reference.cyclic(steps, **self._config)
 
+    def boundaries(self, last):
+        starts = range(0, last + 1, self.total)
+        return sorted(m for s in starts for m in (s, s + self.up) if 0 < m <= last)
+
 
 ANNEAL_STRATEGIES = ("cos", "linear")
 
@@ -185,3 +189,8 @@ class OneCycleLR(Schedule):
 
     def reference(self, steps):
         return reference.one_cycle(steps, **self._config)
+
+
+    def boundaries(self, last):
+        marks = [int(t) + 1 for t in self.thresholds.asnumpy()] + [self.last_step]
+        return sorted(m for m in set(marks) if 0 < m <= last)

@@ -64,6 +64,9 @@ class StepLR(Schedule):
     def reference(self, steps):
         return reference.step_decay(steps, **self._config)
 
+    def boundaries(self, last):
+        return list(range(self.step_size, last + 1, self.step_size))
+
 
 @_documented
 class MultiStepLR(Schedule):
@@ -107,6 +110,9 @@ class MultiStepLR(Schedule):
 
     def reference(self, steps):
         return reference.multi_step_decay(steps, **self._config)
+
+    def boundaries(self, last):
+        return sorted({m for m in self._config['milestones'] if m <= last})
 
 
 def check_milestones(name, milestones, strictly_increasing=False, low=0):
@@ -198,6 +204,9 @@ class ConstantLR(Schedule):
     def reference(self, steps):
         return reference.constant_factor(steps, **self._config)
 
+    def boundaries(self, last):
+        return [self.total_iters] if self.total_iters <= last else []
+
 
 @_documented
 class LinearLR(Schedule):
@@ -246,6 +255,9 @@ class LinearLR(Schedule):
     def reference(self, steps):
         return reference.linear_factor(steps, **self._config)
 
+    def boundaries(self, last):
+        return [self.total_iters] if self.total_iters <= last else []
+
 
 @_documented
 class PolynomialLR(Schedule):
@@ -286,6 +298,9 @@ class PolynomialLR(Schedule):
 
     def reference(self, steps):
         return reference.polynomial_decay(steps, **self._config)
+
+    def boundaries(self, last):
+        return [self.total_iters] if self.total_iters <= last else []
 
 
 WSD_DECAYS = ("linear", "cosine", "1-sqrt")
@@ -370,6 +385,10 @@ class WarmupStableDecayLR(Schedule):
     def reference(self, steps):
         return reference.warmup_stable_decay(steps, **self._config)
 
+    def boundaries(self, last):
+        marks = {self.warmup_steps, self.decay_start, self.decay_start + self.decay_steps} - {0}
+        return sorted(m for m in marks if m <= last)
+
 
 @_documented
 class InverseSqrtLR(Schedule):
@@ -416,3 +435,7 @@ class InverseSqrtLR(Schedule):
 
     def reference(self, steps):
         return reference.inverse_sqrt(steps, **self._config)
+
+
+    def boundaries(self, last):
+        return [self.warmup_steps] if self.warmup_steps <= last else []

@@ -129,6 +129,9 @@ class TabulatedLR(Schedule):
     def reference(self, steps):
         return self.table[np.minimum(np.maximum(np.asarray(steps, dtype=np.int64), 0), self.last)]
 
+    def boundaries(self, last):
+        return [self.last] if 0 < self.last <= last else []
+
 
 def _reporting_step(lr_lambda):
     """lr_lambda, with any exception it raises re-raised as a ValueError that names the step."""

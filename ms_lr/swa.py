@@ -66,3 +66,7 @@ class SWALR(Schedule):
 
     def reference(self, steps):
         return reference.swa_anneal(steps, **self._config)
+
+
+    def boundaries(self, last):
+        return [self.length] if self.first == 0 and self.length <= last else []

@@ -26,6 +26,13 @@ class _Warmup(Schedule):
             step = ops.maximum(step - self.warmup_steps, 0)
         return self.after.value(step)
 
+    def _warmup_boundaries(self, last):
+        marks = [self.warmup_steps] if self.warmup_steps <= last else []
+        if isinstance(self.after, Schedule):
+            shift = self.warmup_steps if self.warmup_prefix else 0
+            marks += [m + shift for m in self.after.boundaries(last - shift) if m + shift > self.warmup_steps]
+        return marks
+
     def _after_reference(self):
         return self.after.reference if isinstance(self.after, Schedule) else self.after
 
@@ -97,6 +104,9 @@ class LinearWarmup(_Warmup):
         config = dict(self._config, after=self._after_reference())
         return reference.linear_warmup(steps, **config)
 
+    def boundaries(self, last):
+        return self._warmup_boundaries(last)
+
 
 class ConstantWarmup(_Warmup):
     r"""A constant ``warmup_lr`` for the first ``warmup_steps`` steps, then ``after`` (seed 002's constant warmup).
@@ -146,3 +156,7 @@ class ConstantWarmup(_Warmup):
     def reference(self, steps):
         config = dict(self._config, after=self._after_reference())
         return reference.constant_warmup(steps, **config)
+
+
+    def boundaries(self, last):
+        return self._warmup_boundaries(last)
