@@ -63,9 +63,8 @@ class CycleTable(nn.Cell):
             cycle = ops.floor_div(step, self.tail_length)
             position = step - cycle * self.tail_length
             return ops.zeros_like(step), cycle, position, ops.cast(self.tail_length - position, ms.float32)
-        flat = step.reshape(-1)
         # The last start <= step is the entry of the cycle holding step (starts[0] == 0 <= step).
-        entry = (ops.searchsorted(self.starts, flat, right=True, out_int32=True) - 1).reshape(step.shape)
+        entry = ops.searchsorted(self.starts, step, right=True, out_int32=True) - 1
         offset = step - ops.gather(self.starts, entry, 0)
         remaining = ops.gather(self.ends, entry, 0) - step
         if self.periodic_tail:

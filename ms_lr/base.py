@@ -158,6 +158,13 @@ def check_choice(name, value, choices):
     return value
 
 
+def check_schedule(name, value):
+    """An ms_lr Schedule."""
+    if not isinstance(value, Schedule):
+        raise TypeError(f"{name} must be an ms_lr.Schedule, got {value!r} ({type(value).__name__})")
+    return value
+
+
 def check_schedule_or_lr(name, value):
     """A Schedule, or a constant lr (returned as float)."""
     if isinstance(value, Schedule):

@@ -12,7 +12,7 @@ from mindspore import Parameter, Tensor
 from mindspore.nn import Cell
 from mindspore.train import Callback
 
-from ms_lr.base import Schedule, check_choice, check_float, check_int, evaluate
+from ms_lr.base import Schedule, check_choice, check_float, check_int, check_schedule, evaluate
 from ms_lr.decay import _documented
 
 
@@ -134,8 +134,7 @@ class ReducibleLR(Schedule):
 
     def __init__(self, schedule):
         super().__init__()
-        if not isinstance(schedule, Schedule):
-            raise TypeError(f"schedule must be an ms_lr.Schedule, got {schedule!r}")
+        check_schedule("schedule", schedule)
         self._remember(schedule=schedule)
         self.schedule = schedule
         self.factor = Parameter(Tensor(np.float32(1.0)), name="plateau_factor", requires_grad=False)

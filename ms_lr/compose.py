@@ -6,17 +6,14 @@ from mindspore import nn, ops
 
 from ms_lr import reference
 from ms_lr._graph import f32
-from ms_lr.base import INT32_MAX, Schedule, check_int, check_lr
+from ms_lr.base import INT32_MAX, Schedule, check_int, check_lr, check_schedule
 from ms_lr.decay import _documented, check_milestones
 
 
 def _check_schedules(name, schedules, minimum=1):
     if not isinstance(schedules, (list, tuple)) or len(schedules) < minimum:
         raise TypeError(f"{name} must be a list of at least {minimum} ms_lr.Schedule, got {schedules!r}")
-    for i, schedule in enumerate(schedules):
-        if not isinstance(schedule, Schedule):
-            raise TypeError(f"{name}[{i}] must be an ms_lr.Schedule, got {schedule!r} ({type(schedule).__name__})")
-    return list(schedules)
+    return [check_schedule(f"{name}[{i}]", schedule) for i, schedule in enumerate(schedules)]
 
 
 @_documented
@@ -143,8 +140,7 @@ class Scaled(Schedule):
 
     def __init__(self, schedule, scale):
         super().__init__()
-        if not isinstance(schedule, Schedule):
-            raise TypeError(f"schedule must be an ms_lr.Schedule, got {schedule!r}")
+        check_schedule("schedule", schedule)
         scale = check_lr("scale", scale)
         self._remember(schedule=schedule, scale=scale)
         self.schedule = schedule
@@ -186,8 +182,7 @@ class PerEpoch(Schedule):
 
     def __init__(self, schedule, steps_per_epoch):
         super().__init__()
-        if not isinstance(schedule, Schedule):
-            raise TypeError(f"schedule must be an ms_lr.Schedule, got {schedule!r}")
+        check_schedule("schedule", schedule)
         steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, low=1)
         self._remember(schedule=schedule, steps_per_epoch=steps_per_epoch)
         self.schedule = schedule
@@ -231,8 +226,7 @@ class Offset(Schedule):
 
     def __init__(self, schedule, start_step):
         super().__init__()
-        if not isinstance(schedule, Schedule):
-            raise TypeError(f"schedule must be an ms_lr.Schedule, got {schedule!r}")
+        check_schedule("schedule", schedule)
         start_step = check_int("start_step", start_step, low=0)
         self._remember(schedule=schedule, start_step=start_step)
         self.schedule = schedule

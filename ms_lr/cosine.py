@@ -10,7 +10,7 @@ from ms_lr.base import INT32_MAX, Schedule, check_float, check_int, check_lr
 
 
 class CosineAnnealingLR(Schedule):
-    r"""Cosine annealing from ``base_lr`` to ``eta_min`` over ``T_max`` steps, as ``torch.optim.lr_scheduler.CosineAnnealingLR``.
+    r"""Cosine annealing from ``base_lr`` to ``eta_min`` over ``T_max`` steps, as torch's ``CosineAnnealingLR``.
 
     .. math::
         \eta_k = \eta_{min} + \tfrac12(\eta_{base} - \eta_{min})\left(1 + \cos\frac{\pi k}{T_{max}}\right)
@@ -62,9 +62,9 @@ class CosineAnnealingLR(Schedule):
     def value(self, step):
         if self.period is not None:
             step = ops.floor_mod(step, self.period)
-        distance = ops.abs(step - self.T_max)   # steps from the trough, exact
-        w_high, w_low = cosine_weights(ops.cast(distance, ms.float32), ops.cast(self.T_max - distance, ms.float32),
-                                       self.scale)
+        offset = step - self.T_max   # signed steps from the trough, exact; sin**2 is even, so no abs() on top
+        w_high, w_low = cosine_weights(ops.cast(offset, ms.float32),
+                                       ops.cast(self.T_max - ops.abs(offset), ms.float32), self.scale)
         return blend(self.low, self.high, w_low, w_high, self.low_is_zero, self.high_above_low)
 
     def reference(self, steps):
@@ -203,7 +203,10 @@ class CosineAnnealingWarmupRestarts(Schedule):
                                  lambda length: int((length - warmup_steps) * cycle_mult) + warmup_steps)
         self.scales = per_entry([math.pi / (2.0 * (length - warmup_steps)) for length in self.cycles.cycle_lengths])
         self.min_lr, self.max_lr = f32(min_lr), f32(max_lr)
-        self.decay = IntegerPower(gamma) if gamma != 1.0 else None
+        # Each table entry's peak, exact in float64; past the table (a periodic tail) gamma**repeats multiplies it.
+        self.peaks = per_entry([max_lr * gamma**n for n in range(len(self.cycles.cycle_lengths))])
+        self.decay = gamma != 1.0
+        self.tail_decay = IntegerPower(gamma) if self.decay and self.cycles.periodic_tail else None
         self.low_is_zero = min_lr == 0.0
         # A decaying peak can fall below min_lr (the seed's formula then dips toward the peak): blend both weights.
         self.high_above_low = max_lr >= min_lr and gamma == 1.0
@@ -211,7 +214,11 @@ class CosineAnnealingWarmupRestarts(Schedule):
 
     def value(self, step):
         entry, cycle, position, remaining = self.cycles.lookup(step)
-        peak = self.max_lr if self.decay is None else self.max_lr * self.decay(cycle)
+        peak = self.max_lr
+        if self.decay:
+            peak = ops.gather(self.peaks, entry, 0)
+            if self.tail_decay is not None:
+                peak = peak * self.tail_decay(cycle - entry)
         w_high, w_low = cosine_weights(remaining, ops.cast(position - self.warmup_steps, ms.float32),
                                        ops.gather(self.scales, entry, 0))
         if self.inv_warmup is None:

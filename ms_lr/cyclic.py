@@ -177,7 +177,7 @@ class OneCycleLR(Schedule):
 
     def value(self, step):
         step = ops.minimum(step, self.last_step)
-        phase = ops.searchsorted(self.thresholds, step.reshape(-1), right=False, out_int32=True).reshape(step.shape)
+        phase = ops.searchsorted(self.thresholds, step, right=False, out_int32=True)
         done = ops.cast(step - ops.gather(self.start_int, phase, 0), ms.float32) - ops.gather(self.start_frac, phase, 0)
         left = ops.cast(ops.gather(self.end_int, phase, 0) - step, ms.float32) + ops.gather(self.end_frac, phase, 0)
         scale = ops.gather(self.step_scale, phase, 0)

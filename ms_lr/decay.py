@@ -105,8 +105,8 @@ class MultiStepLR(Schedule):
         self.levels = Tensor(np.array([base_lr * gamma**i for i in range(len(milestones) + 1)], dtype=np.float32))
 
     def value(self, step):
-        passed = ops.searchsorted(self.milestones, step.reshape(-1), right=True, out_int32=True)
-        return ops.gather(self.levels, passed, 0).reshape(step.shape)
+        passed = ops.searchsorted(self.milestones, step, right=True, out_int32=True)
+        return ops.gather(self.levels, passed, 0)
 
     def reference(self, steps):
         return reference.multi_step_decay(steps, **self._config)

@@ -8,8 +8,9 @@ from ms_lr.base import INT32_MAX, Schedule, check_int, check_lr
 from ms_lr.decay import _documented
 
 _HOW_TO = ("Define lr_lambda with `def` or as `name = lambda k: ...` on a line of its own (MindSpore's parser "
-           "cannot read a lambda written inside a call), and write it with mindspore.ops on the float32 step tensor k, branch-free: e.g. "
-           "`lambda k: ops.where(k < 10, (k + 1) * 1e-3, 1e-2)` instead of `1e-3 * (k + 1) if k < 10 else 1e-2`, "
+           "cannot read a lambda written inside a call), and write it with mindspore.ops on the float32 step "
+           "tensor k, branch-free: e.g. `lambda k: ops.where(k < 10, (k + 1) * 1e-3, 1e-2)` instead of "
+           "`1e-3 * (k + 1) if k < 10 else 1e-2`, "
            "`lambda k: ops.pow(0.95, k)` instead of `0.95 ** k` with math functions. For arbitrary Python "
            "(if/else, math, NumPy), use ms_lr.HostLambdaLR(base_lr, lr_lambda, total_steps), which tabulates it.")
 
@@ -22,10 +23,11 @@ class LambdaLR(Schedule):
 
     ``lr_lambda`` receives the step as a **float32 tensor** (any shape) and must return a factor of that shape (or
     a scalar) using MindSpore ops; it is compiled into the training graph. MindSpore's parser reads it from its
-    source, so define it with ``def`` or as ``name = lambda k: ...`` on a line of its own, not inline in a call. It is tried on a vector of steps at
-    construction: if it does not compile (Python ``if`` on the step, ``math`` functions), the error says how to
-    rewrite it, or use :class:`HostLambdaLR` for arbitrary Python. ``reference()`` runs the same ``lr_lambda``
-    eagerly in float64; there is no separate formula for a user function.
+    source, so define it with ``def`` or as ``name = lambda k: ...`` on a line of its own, not inline in a call.
+    It is tried on a vector of steps at construction: if it does not compile (Python ``if`` on the step, ``math``
+    functions), the error says how to rewrite it, or use :class:`HostLambdaLR` for arbitrary Python.
+    ``reference()`` runs the same ``lr_lambda`` eagerly in float64; there is no separate formula for a user
+    function.
 
     Args:
         base_lr (float): The lr the factor multiplies.

@@ -4,7 +4,6 @@ These share no code with the cells: cycle boundaries are found with Python integ
 are the textbook ``0.5 * (1 + cos)`` forms, and every function is vectorized over an array of steps. Steps below 0
 are treated as step 0, as the cells do. A nested schedule is passed as a callable ``steps -> values`` (or a float).
 """
-import math
 
 import numpy as np
 

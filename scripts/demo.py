@@ -127,7 +127,8 @@ def main():
 
     total = int(optimizer.global_step.asnumpy()[0])
     plot(args.out_dir, schedule, monitor, table.losses, table.epoch_losses, steps_per_epoch)
-    error = np.abs(monitor.lrs[:, 0] - schedule.reference(monitor.steps)) / schedule.reference(monitor.steps).clip(1e-30)
+    reference = schedule.reference(monitor.steps)
+    error = np.abs(monitor.lrs[:, 0] - reference) / reference.clip(1e-30)
     print(f"\nfinal loss {table.epoch_losses[-1]:.4f}, accuracy {table.accuracy:.3f} after {total} steps "
           f"in {time.time() - start:.1f} s; max relative lr error vs the reference {error[1:].max():.2e}")
     print(f"wrote lr_curve.png, loss_curve.png and lr_monitor.csv in {os.path.abspath(args.out_dir)}")

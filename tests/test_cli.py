@@ -1,6 +1,5 @@
 """python -m ms_lr: plot, table, list, --help, progress and errors."""
 import csv
-import io
 import os
 import subprocess
 import sys

@@ -6,7 +6,8 @@ import ms_lr
 from accuracy import assert_close
 
 LAST = 2**31 - 1
-lrs = st.floats(min_value=0.0, max_value=10.0, allow_nan=False)
+# 0, or an lr float32 holds as a normal number: below 1.2e-38 values are subnormal and CPUs flush them to 0.
+lrs = st.one_of(st.just(0.0), st.floats(min_value=1e-30, max_value=10.0))
 steps = st.lists(st.integers(min_value=-10, max_value=LAST), min_size=1, max_size=64)
 SETTINGS = settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
