@@ -1,7 +1,6 @@
 """Composition: schedules in sequence, products and constant scaling, and per-epoch stepping."""
 import numbers
 
-import numpy as np
 from mindspore import nn, ops
 
 from ms_lr import reference
@@ -109,7 +108,7 @@ class Product(Schedule):
         return out
 
     def reference(self, steps):
-        return np.prod([s.reference(steps) for s in self.schedules], axis=0)
+        return reference.product(steps, [s.reference for s in self.schedules])
 
     def boundaries(self, last):
         return sorted({m for s in self.schedules for m in s.boundaries(last)})
@@ -150,7 +149,7 @@ class Scaled(Schedule):
         return self.schedule.value(step) * self.scale
 
     def reference(self, steps):
-        return self._config["scale"] * self.schedule.reference(steps)
+        return reference.scaled(steps, self.schedule.reference, self._config["scale"])
 
     def boundaries(self, last):
         return self.schedule.boundaries(last)
@@ -192,8 +191,7 @@ class PerEpoch(Schedule):
         return self.schedule.value(ops.floor_div(step, self.steps_per_epoch))
 
     def reference(self, steps):
-        epochs = np.maximum(np.asarray(steps, dtype=np.int64), 0) // self.steps_per_epoch
-        return self.schedule.reference(epochs)
+        return reference.per_epoch(steps, self.schedule.reference, self.steps_per_epoch)
 
     def boundaries(self, last):
         return [m * self.steps_per_epoch for m in self.schedule.boundaries(last // self.steps_per_epoch)]
@@ -238,8 +236,7 @@ class Offset(Schedule):
         return self.schedule.value(ops.minimum(step, self.last) + self.start_step)
 
     def reference(self, steps):
-        k = np.minimum(np.maximum(np.asarray(steps, dtype=np.int64), 0), self.last) + self.start_step
-        return self.schedule.reference(k)
+        return reference.offset(steps, self.schedule.reference, self.start_step)
 
     def boundaries(self, last):
         return [m - self.start_step for m in self.schedule.boundaries(min(last + self.start_step, INT32_MAX))

@@ -3,6 +3,7 @@ import numpy as np
 import mindspore as ms
 from mindspore import Tensor, ops
 
+from ms_lr import reference
 from ms_lr._graph import f32
 from ms_lr.base import INT32_MAX, Schedule, check_int, check_lr
 from ms_lr.decay import _documented
@@ -129,7 +130,7 @@ class TabulatedLR(Schedule):
         return ops.gather(self.values, ops.minimum(step, self.last), 0)
 
     def reference(self, steps):
-        return self.table[np.minimum(np.maximum(np.asarray(steps, dtype=np.int64), 0), self.last)]
+        return reference.tabulated(steps, self.table)
 
     def boundaries(self, last):
         return [self.last] if 0 < self.last <= last else []

@@ -204,3 +204,29 @@ def swa_anneal(steps, base_lr, swa_lr, anneal_epochs=10, anneal_strategy="cos"):
     t = np.clip(k / max(1, anneal_epochs), 0.0, 1.0)
     alpha = (1 - np.cos(np.pi * t)) / 2 if anneal_strategy == "cos" else t
     return swa_lr * alpha + base_lr * (1 - alpha)
+
+
+def product(steps, parts):
+    """The product of several schedules' values."""
+    return np.prod([_call(part, _steps(steps)) for part in parts], axis=0)
+
+
+def scaled(steps, schedule, scale):
+    """scale * schedule(k)."""
+    return scale * _call(schedule, _steps(steps))
+
+
+def per_epoch(steps, schedule, steps_per_epoch):
+    """schedule(floor(k / steps_per_epoch)): constant inside each epoch."""
+    return _call(schedule, _steps(steps) // steps_per_epoch)
+
+
+def offset(steps, schedule, start_step):
+    """schedule(k + start_step), the shifted step held at 2**31 - 1."""
+    return _call(schedule, np.minimum(_steps(steps), _LAST_STEP - start_step) + start_step)
+
+
+def tabulated(steps, values):
+    """values[min(k, n - 1)]: the table, its last value held."""
+    table = np.asarray(values, dtype=np.float64)
+    return table[np.minimum(_steps(steps), table.size - 1)]
