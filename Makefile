@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Re-install when the package metadata changes.
 STAMP := $(VENV)/.installed-$(shell cksum setup.py | cut -d' ' -f1)
 
-.PHONY: demo test bench clean
+.PHONY: demo test bench figures clean
 
 $(STAMP): setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -22,6 +22,9 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(PY) scripts/bench.py
+
+figures: $(STAMP)
+	$(PY) scripts/figures.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis lr_curve.png loss_curve.png
