@@ -60,8 +60,9 @@ class CycleTable(nn.Cell):
         end (``length - position``, exact where it matters). Which ops appear is fixed at construction.
         """
         if self.single:
+            # One repeating length: plain int32 division; ops a caller does not use are pruned from the graph.
+            position = ops.floor_mod(step, self.tail_length)
             cycle = ops.floor_div(step, self.tail_length)
-            position = step - cycle * self.tail_length
             return ops.zeros_like(step), cycle, position, ops.cast(self.tail_length - position, ms.float32)
         # The last start <= step is the entry of the cycle holding step (starts[0] == 0 <= step).
         entry = ops.searchsorted(self.starts, step, right=True, out_int32=True) - 1
@@ -78,9 +79,19 @@ class CycleTable(nn.Cell):
         return entry, entry, offset, remaining
 
 
-def per_entry(values):
-    """A float32 table of one constant per table entry, to gather with ``entry``."""
-    return Tensor(np.array(values, dtype=np.float32))
+class EntryConstant(nn.Cell):
+    """One float32 constant per cycle-table entry, looked up with ``entry``: a plain scalar (no gather) when the
+    table has a single entry, as for a fixed cycle length."""
+
+    def __init__(self, values):
+        super().__init__()
+        self.single = len(values) == 1
+        self.values = f32(values[0]) if self.single else Tensor(np.array(values, dtype=np.float32))
+
+    def construct(self, entry):
+        if self.single:
+            return self.values
+        return ops.gather(self.values, entry, 0)
 
 
 def cosine_weights(remaining, elapsed, scale):

@@ -5,7 +5,7 @@ import mindspore as ms
 from mindspore import ops
 
 from ms_lr import reference
-from ms_lr._graph import CycleTable, IntegerPower, blend, cosine_weights, f32, half_pi_over, per_entry
+from ms_lr._graph import CycleTable, EntryConstant, IntegerPower, blend, cosine_weights, f32, half_pi_over
 from ms_lr.base import INT32_MAX, Schedule, check_float, check_int, check_lr
 
 
@@ -120,13 +120,13 @@ class CosineAnnealingWarmRestarts(Schedule):
         eta_min = check_lr("eta_min", eta_min)
         self._remember(base_lr=base_lr, T_0=T_0, T_mult=T_mult, eta_min=eta_min)
         self.cycles = CycleTable(T_0, lambda length: length * T_mult)
-        self.scales = per_entry([math.pi / (2.0 * length) for length in self.cycles.cycle_lengths])
+        self.scales = EntryConstant([math.pi / (2.0 * length) for length in self.cycles.cycle_lengths])
         self.low, self.high = f32(eta_min), f32(base_lr)
         self.low_is_zero, self.high_above_low = eta_min == 0.0, base_lr >= eta_min
 
     def value(self, step):
         entry, _, position, remaining = self.cycles.lookup(step)
-        w_high, w_low = cosine_weights(remaining, ops.cast(position, ms.float32), ops.gather(self.scales, entry, 0))
+        w_high, w_low = cosine_weights(remaining, ops.cast(position, ms.float32), self.scales(entry))
         return blend(self.low, self.high, w_low, w_high, self.low_is_zero, self.high_above_low)
 
     def reference(self, steps):
@@ -201,10 +201,11 @@ class CosineAnnealingWarmupRestarts(Schedule):
         self.warmup_steps = warmup_steps
         self.cycles = CycleTable(first_cycle_steps,
                                  lambda length: int((length - warmup_steps) * cycle_mult) + warmup_steps)
-        self.scales = per_entry([math.pi / (2.0 * (length - warmup_steps)) for length in self.cycles.cycle_lengths])
+        self.scales = EntryConstant([math.pi / (2.0 * (length - warmup_steps))
+                                     for length in self.cycles.cycle_lengths])
         self.min_lr, self.max_lr = f32(min_lr), f32(max_lr)
         # Each table entry's peak, exact in float64; past the table (a periodic tail) gamma**repeats multiplies it.
-        self.peaks = per_entry([max_lr * gamma**n for n in range(len(self.cycles.cycle_lengths))])
+        self.peaks = EntryConstant([max_lr * gamma**n for n in range(len(self.cycles.cycle_lengths))])
         self.decay = gamma != 1.0
         self.tail_decay = IntegerPower(gamma) if self.decay and self.cycles.periodic_tail else None
         self.low_is_zero = min_lr == 0.0
@@ -216,11 +217,11 @@ class CosineAnnealingWarmupRestarts(Schedule):
         entry, cycle, position, remaining = self.cycles.lookup(step)
         peak = self.max_lr
         if self.decay:
-            peak = ops.gather(self.peaks, entry, 0)
+            peak = self.peaks(entry)
             if self.tail_decay is not None:
                 peak = peak * self.tail_decay(cycle - entry)
         w_high, w_low = cosine_weights(remaining, ops.cast(position - self.warmup_steps, ms.float32),
-                                       ops.gather(self.scales, entry, 0))
+                                       self.scales(entry))
         if self.inv_warmup is None:
             # Seed 000's constructor leaves the lr at min_lr before the first step.
             first = step == 0
