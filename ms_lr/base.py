@@ -81,6 +81,30 @@ class Schedule(LearningRateSchedule):
         return f"{type(self).__name__}({args})"
 
 
+_INPUTS_OUTPUTS = """    Inputs:
+        - **global_step** (Tensor) - int32/int64 step(s) of any shape.
+
+    Outputs:
+        Tensor of float32, the same shape as `global_step`.
+
+"""
+_PLATFORMS = """    Supported Platforms:
+        ``Ascend`` ``GPU`` ``CPU``
+
+"""
+
+
+def documented(cls):
+    """Add the Inputs/Outputs and Supported Platforms sections every schedule shares to a class docstring, in
+    MindSpore's order: Inputs and Outputs before Raises, Supported Platforms before Examples."""
+    doc = cls.__doc__
+    if "\n    Raises:\n" not in doc or "\n    Examples:\n" not in doc:
+        raise TypeError(f"{cls.__name__}'s docstring needs Raises and Examples sections")
+    doc = doc.replace("\n    Raises:\n", "\n" + _INPUTS_OUTPUTS + "    Raises:\n", 1)
+    cls.__doc__ = doc.replace("\n    Examples:\n", "\n" + _PLATFORMS + "    Examples:\n", 1)
+    return cls
+
+
 def _config_value(value):
     if isinstance(value, Schedule):
         return value.to_dict()
@@ -156,6 +180,20 @@ def check_choice(name, value, choices):
     if not isinstance(value, str) or value not in choices:
         raise ValueError(f"{name} must be one of {sorted(choices)}, got {value!r}")
     return value
+
+
+def check_milestones(name, milestones, strictly_increasing=False, low=0):
+    """A non-empty list of ints >= low, sorted (strictly, when asked)."""
+    if not isinstance(milestones, (list, tuple)):
+        raise TypeError(f"{name} must be a list of ints, got {milestones!r}")
+    if not milestones:
+        raise ValueError(f"{name} must not be empty")
+    values = [check_int(f"{name}[{i}]", m, low=low) for i, m in enumerate(milestones)]
+    for i in range(1, len(values)):
+        if values[i] < values[i - 1] or (strictly_increasing and values[i] == values[i - 1]):
+            order = "strictly increasing" if strictly_increasing else "sorted (non-decreasing)"
+            raise ValueError(f"{name} must be {order}, got {list(milestones)}")
+    return values
 
 
 def check_schedule(name, value):

@@ -12,8 +12,7 @@ from mindspore import Parameter, Tensor
 from mindspore.nn import Cell
 from mindspore.train import Callback
 
-from ms_lr.base import Schedule, check_choice, check_float, check_int, check_schedule, evaluate
-from ms_lr.decay import _documented
+from ms_lr.base import Schedule, check_choice, check_float, check_int, check_schedule, documented, evaluate
 
 
 def _group_lrs(optimizer):
@@ -25,6 +24,11 @@ def _group_lrs(optimizer):
         if not any(lr is seen for seen in distinct):
             distinct.append(lr)
     return distinct
+
+
+def _global_step(optimizer):
+    """The optimizer's step counter (an int32 Parameter of shape [1]) as a Python int."""
+    return int(optimizer.global_step.asnumpy().reshape(-1)[0])
 
 
 def _values(lr, steps):
@@ -73,7 +77,7 @@ class LRMonitor(Callback):
 
     def on_train_begin(self, run_context):
         self.optimizer = self.optimizer or run_context.original_args().optimizer
-        self._next = int(self.optimizer.global_step.asnumpy().reshape(-1)[0])
+        self._next = _global_step(self.optimizer)
 
     def on_train_step_end(self, run_context):
         self.record()
@@ -82,7 +86,7 @@ class LRMonitor(Callback):
         """Record every step the optimizer has taken since the last record (also usable without Model)."""
         if self._next is None:
             self._next = 0
-        done = int(self.optimizer.global_step.asnumpy().reshape(-1)[0])
+        done = _global_step(self.optimizer)
         if done <= self._next:
             return
         steps = np.arange(self._next, done)
@@ -108,7 +112,7 @@ class LRMonitor(Callback):
                 writer.writerow([int(step)] + [repr(float(v)) for v in row])
 
 
-@_documented
+@documented
 class ReducibleLR(Schedule):
     r"""A schedule times a factor held in a Parameter, lowered by :class:`ReduceLROnPlateau`.
 
@@ -281,7 +285,7 @@ class ReduceLROnPlateau(Callback):
             value = value.asnumpy()
         value = np.asarray(value, dtype=np.float64).reshape(-1)
         optimizer = params.optimizer
-        step = int(optimizer.global_step.asnumpy().reshape(-1)[0]) if optimizer is not None else params.cur_step_num
+        step = _global_step(optimizer) if optimizer is not None else params.cur_step_num
         self.step(value.mean() if value.size else math.nan, step)
 
     def on_train_step_end(self, run_context):

@@ -5,8 +5,7 @@ from mindspore import nn, ops
 
 from ms_lr import reference
 from ms_lr._graph import f32
-from ms_lr.base import INT32_MAX, Schedule, check_int, check_lr, check_schedule
-from ms_lr.decay import _documented, check_milestones
+from ms_lr.base import INT32_MAX, Schedule, check_int, check_lr, check_milestones, check_schedule, documented
 
 
 def _check_schedules(name, schedules, minimum=1):
@@ -15,7 +14,7 @@ def _check_schedules(name, schedules, minimum=1):
     return [check_schedule(f"{name}[{i}]", schedule) for i, schedule in enumerate(schedules)]
 
 
-@_documented
+@documented
 class SequentialLR(Schedule):
     r"""Schedules one after another, as ``torch.optim.lr_scheduler.SequentialLR``.
 
@@ -72,7 +71,7 @@ class SequentialLR(Schedule):
         return sorted(marks)
 
 
-@_documented
+@documented
 class Product(Schedule):
     r"""The product of several schedules: a schedule times factor schedules (torch's ``ChainedScheduler`` use).
 
@@ -114,7 +113,7 @@ class Product(Schedule):
         return sorted({m for s in self.schedules for m in s.boundaries(last)})
 
 
-@_documented
+@documented
 class Scaled(Schedule):
     r"""A schedule times a constant: per-group and layer-wise learning rates from one schedule.
 
@@ -155,7 +154,7 @@ class Scaled(Schedule):
         return self.schedule.boundaries(last)
 
 
-@_documented
+@documented
 class PerEpoch(Schedule):
     r"""Runs a schedule once per epoch: constant inside each epoch, as a torch scheduler stepped per epoch.
 
@@ -197,7 +196,7 @@ class PerEpoch(Schedule):
         return [m * self.steps_per_epoch for m in self.schedule.boundaries(last // self.steps_per_epoch)]
 
 
-@_documented
+@documented
 class Offset(Schedule):
     r"""A schedule started at a chosen step: torch's ``last_epoch``, or fine-tuning that resets ``global_step``.
 

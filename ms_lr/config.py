@@ -77,6 +77,10 @@ def build(config):
     return cls(**build_arguments(cls, {k: v for k, v in config.items() if k != "type"}))
 
 
+def _is_yaml(path):
+    return os.path.splitext(path)[1].lower() in (".yaml", ".yml")
+
+
 def load(path):
     """Build a schedule from a YAML (``.yaml``/``.yml``) or JSON file holding one config.
 
@@ -84,7 +88,7 @@ def load(path):
     """
     with open(path, encoding="utf-8") as handle:
         text = handle.read()
-    if os.path.splitext(path)[1].lower() in (".yaml", ".yml"):
+    if _is_yaml(path):
         try:
             import yaml
         except ImportError:
@@ -101,7 +105,7 @@ def dump(schedule, path):
     """Write ``schedule.to_dict()`` as YAML or JSON, by the file's extension."""
     config = schedule.to_dict()
     with open(path, "w", encoding="utf-8") as handle:
-        if os.path.splitext(path)[1].lower() in (".yaml", ".yml"):
+        if _is_yaml(path):
             import yaml
             yaml.safe_dump(config, handle, sort_keys=False)
         else:

@@ -6,9 +6,10 @@ from mindspore import ops
 
 from ms_lr import reference
 from ms_lr._graph import CycleTable, EntryConstant, IntegerPower, blend, cosine_weights, f32, half_pi_over
-from ms_lr.base import INT32_MAX, Schedule, check_float, check_int, check_lr
+from ms_lr.base import INT32_MAX, Schedule, check_float, check_int, check_lr, documented
 
 
+@documented
 class CosineAnnealingLR(Schedule):
     r"""Cosine annealing from ``base_lr`` to ``eta_min`` over ``T_max`` steps, as torch's ``CosineAnnealingLR``.
 
@@ -26,18 +27,9 @@ class CosineAnnealingLR(Schedule):
         T_max (int): Steps from ``base_lr`` to ``eta_min``; ``1 <= T_max <= 2**31 - 1``.
         eta_min (float): Lowest lr. Default: ``0.0``.
 
-    Inputs:
-        - **global_step** (Tensor) - int32/int64 step(s) of any shape.
-
-    Outputs:
-        Tensor of float32, the same shape as `global_step`.
-
     Raises:
         TypeError: If an argument has the wrong type (a bool where an int belongs included).
         ValueError: If ``T_max < 1`` or an lr is negative or not finite.
-
-    Supported Platforms:
-        ``Ascend`` ``GPU`` ``CPU``
 
     Examples:
         >>> import ms_lr
@@ -74,6 +66,7 @@ class CosineAnnealingLR(Schedule):
         return list(range(self.T_max, last + 1, self.T_max))
 
 
+@documented
 class CosineAnnealingWarmRestarts(Schedule):
     r"""SGDR: cosine annealing with warm restarts, as ``torch.optim.lr_scheduler.CosineAnnealingWarmRestarts``.
 
@@ -92,18 +85,9 @@ class CosineAnnealingWarmRestarts(Schedule):
         T_mult (int): Each cycle is ``T_mult`` times longer than the one before, integer ``>= 1``. Default: ``1``.
         eta_min (float): Lowest lr. Default: ``0.0``.
 
-    Inputs:
-        - **global_step** (Tensor) - int32/int64 step(s) of any shape.
-
-    Outputs:
-        Tensor of float32, the same shape as `global_step`.
-
     Raises:
         TypeError: If ``T_0``/``T_mult`` are not ints (bools and floats included), or an lr is not a real number.
         ValueError: If ``T_0 < 1``, ``T_mult < 1``, or an lr is negative or not finite.
-
-    Supported Platforms:
-        ``Ascend`` ``GPU`` ``CPU``
 
     Examples:
         >>> import ms_lr
@@ -136,6 +120,7 @@ class CosineAnnealingWarmRestarts(Schedule):
         return self.cycles.starts_up_to(last)[1:]
 
 
+@documented
 class CosineAnnealingWarmupRestarts(Schedule):
     r"""Cosine restarts with a linear warmup in every cycle and a peak that decays by ``gamma`` per cycle.
 
@@ -164,19 +149,10 @@ class CosineAnnealingWarmupRestarts(Schedule):
             Default: ``0``.
         gamma (float): Peak decay per cycle, ``0 < gamma <= 1``. Default: ``1.0``.
 
-    Inputs:
-        - **global_step** (Tensor) - int32/int64 step(s) of any shape.
-
-    Outputs:
-        Tensor of float32, the same shape as `global_step`.
-
     Raises:
         TypeError: If an argument has the wrong type.
         ValueError: If ``warmup_steps >= first_cycle_steps``, ``cycle_mult < 1``, ``gamma`` is outside ``(0, 1]``,
             or an lr is negative or not finite.
-
-    Supported Platforms:
-        ``Ascend`` ``GPU`` ``CPU``
 
     Examples:
         >>> import ms_lr
@@ -236,7 +212,6 @@ class CosineAnnealingWarmupRestarts(Schedule):
 
     def reference(self, steps):
         return reference.cosine_warmup_restarts(steps, **self._config)
-
 
     def boundaries(self, last):
         starts = self.cycles.starts_up_to(last)

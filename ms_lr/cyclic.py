@@ -7,13 +7,12 @@ from mindspore import Tensor, ops
 
 from ms_lr import reference
 from ms_lr._graph import IntegerPower, cosine_weights, f32
-from ms_lr.base import INT32_MAX, Schedule, check_choice, check_float, check_int, check_lr
-from ms_lr.decay import _documented
+from ms_lr.base import INT32_MAX, Schedule, check_choice, check_float, check_int, check_lr, documented
 
 CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
 
 
-@_documented
+@documented
 class CyclicLR(Schedule):
     r"""Cyclical learning rate (Smith 2017), as ``torch.optim.lr_scheduler.CyclicLR`` (lr only, no momentum).
 
@@ -99,7 +98,7 @@ def one_cycle_phases(total_steps, pct_start, three_phase):
     return [(float(pct_start * total_steps) - 1, "initial", "max"), (total_steps - 1, "max", "min")]
 
 
-@_documented
+@documented
 class OneCycleLR(Schedule):
     r"""The 1cycle policy, as ``torch.optim.lr_scheduler.OneCycleLR`` (lr only, no momentum).
 
@@ -189,7 +188,6 @@ class OneCycleLR(Schedule):
 
     def reference(self, steps):
         return reference.one_cycle(steps, **self._config)
-
 
     def boundaries(self, last):
         marks = [int(t) + 1 for t in self.thresholds.asnumpy()] + [self.last_step]

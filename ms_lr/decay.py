@@ -7,27 +7,9 @@ from mindspore import Tensor, ops
 
 from ms_lr import reference
 from ms_lr._graph import IntegerPower, blend, cosine_weights, f32
-from ms_lr.base import INT32_MAX, Schedule, check_choice, check_float, check_int, check_lr
+from ms_lr.base import INT32_MAX, Schedule, check_choice, check_float, check_int, check_lr, check_milestones, documented
 
-_PLATFORMS = """
-    Inputs:
-        - **global_step** (Tensor) - int32/int64 step(s) of any shape.
-
-    Outputs:
-        Tensor of float32, the same shape as `global_step`.
-
-    Supported Platforms:
-        ``Ascend`` ``GPU`` ``CPU``
-"""
-
-
-def _documented(cls):
-    """Append the Inputs/Outputs/Platforms block every schedule shares to the class docstring."""
-    cls.__doc__ = cls.__doc__.rstrip() + "\n" + _PLATFORMS
-    return cls
-
-
-@_documented
+@documented
 class StepLR(Schedule):
     r"""Decays by ``gamma`` every ``step_size`` steps, as ``torch.optim.lr_scheduler.StepLR``.
 
@@ -68,7 +50,7 @@ class StepLR(Schedule):
         return list(range(self.step_size, last + 1, self.step_size))
 
 
-@_documented
+@documented
 class MultiStepLR(Schedule):
     r"""Decays by ``gamma`` at each milestone, as ``torch.optim.lr_scheduler.MultiStepLR``.
 
@@ -115,21 +97,7 @@ class MultiStepLR(Schedule):
         return sorted({m for m in self._config['milestones'] if m <= last})
 
 
-def check_milestones(name, milestones, strictly_increasing=False, low=0):
-    """A non-empty list of ints >= low, sorted (strictly, when asked)."""
-    if not isinstance(milestones, (list, tuple)):
-        raise TypeError(f"{name} must be a list of ints, got {milestones!r}")
-    if not milestones:
-        raise ValueError(f"{name} must not be empty")
-    values = [check_int(f"{name}[{i}]", m, low=low) for i, m in enumerate(milestones)]
-    for i in range(1, len(values)):
-        if values[i] < values[i - 1] or (strictly_increasing and values[i] == values[i - 1]):
-            order = "strictly increasing" if strictly_increasing else "sorted (non-decreasing)"
-            raise ValueError(f"{name} must be {order}, got {list(milestones)}")
-    return values
-
-
-@_documented
+@documented
 class ExponentialLR(Schedule):
     r"""Decays by ``gamma`` every step, as ``torch.optim.lr_scheduler.ExponentialLR``.
 
@@ -168,7 +136,7 @@ class ExponentialLR(Schedule):
         return reference.exponential_decay(steps, **self._config)
 
 
-@_documented
+@documented
 class ConstantLR(Schedule):
     r"""``base_lr * factor`` for the first ``total_iters`` steps, then ``base_lr``, as torch's ``ConstantLR``.
 
@@ -208,7 +176,7 @@ class ConstantLR(Schedule):
         return [self.total_iters] if self.total_iters <= last else []
 
 
-@_documented
+@documented
 class LinearLR(Schedule):
     r"""The factor moves linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` steps, as torch's
     ``LinearLR``.
@@ -259,7 +227,7 @@ class LinearLR(Schedule):
         return [self.total_iters] if self.total_iters <= last else []
 
 
-@_documented
+@documented
 class PolynomialLR(Schedule):
     r"""Polynomial decay to 0 over ``total_iters`` steps, then 0, as torch's ``PolynomialLR``.
 
@@ -306,7 +274,7 @@ class PolynomialLR(Schedule):
 WSD_DECAYS = ("linear", "cosine", "1-sqrt")
 
 
-@_documented
+@documented
 class WarmupStableDecayLR(Schedule):
     r"""Warmup-stable-decay (WSD): a linear warmup, a plateau at ``peak_lr``, then a decay to ``min_lr``.
 
@@ -390,7 +358,7 @@ class WarmupStableDecayLR(Schedule):
         return sorted(m for m in marks if m <= last)
 
 
-@_documented
+@documented
 class InverseSqrtLR(Schedule):
     r"""Linear warmup to ``peak_lr``, then decay as :math:`1/\sqrt{k}` (Transformer/Noam, fairseq, T5).
 
@@ -435,7 +403,6 @@ class InverseSqrtLR(Schedule):
 
     def reference(self, steps):
         return reference.inverse_sqrt(steps, **self._config)
-
 
     def boundaries(self, last):
         return [self.warmup_steps] if self.warmup_steps <= last else []

@@ -5,8 +5,7 @@ from mindspore import Tensor, ops
 
 from ms_lr import reference
 from ms_lr._graph import f32
-from ms_lr.base import INT32_MAX, Schedule, check_int, check_lr
-from ms_lr.decay import _documented
+from ms_lr.base import INT32_MAX, Schedule, check_int, check_lr, documented
 
 _HOW_TO = ("Define lr_lambda with `def` or as `name = lambda k: ...` on a line of its own (MindSpore's parser "
            "cannot read a lambda written inside a call), and write it with mindspore.ops on the float32 step "
@@ -16,7 +15,7 @@ _HOW_TO = ("Define lr_lambda with `def` or as `name = lambda k: ...` on a line o
            "(if/else, math, NumPy), use ms_lr.HostLambdaLR(base_lr, lr_lambda, total_steps), which tabulates it.")
 
 
-@_documented
+@documented
 class LambdaLR(Schedule):
     r"""``base_lr`` times a factor computed in the graph by ``lr_lambda``, as ``torch.optim.lr_scheduler.LambdaLR``.
 
@@ -84,7 +83,7 @@ class LambdaLR(Schedule):
         return self._config["base_lr"] * np.broadcast_to(factor, k.shape).astype(np.float64)
 
 
-@_documented
+@documented
 class TabulatedLR(Schedule):
     r"""An lr per step from a host-side table, gathered in the graph; the last value holds after the table.
 
@@ -163,7 +162,7 @@ class _HostFunction(TabulatedLR):
                         f"or save its table as TabulatedLR(values=schedule.table.tolist())")
 
 
-@_documented
+@documented
 class HostLambdaLR(_HostFunction):
     r"""torch's ``LambdaLR`` for any Python ``lr_lambda`` (``if``/``else``, ``math``, NumPy), tabulated on the host.
 
@@ -194,7 +193,7 @@ class HostLambdaLR(_HostFunction):
         return [base_lr * lr_lambda(k) for k in range(total_steps)]
 
 
-@_documented
+@documented
 class MultiplicativeLR(_HostFunction):
     r"""Multiplies the lr by ``lr_lambda(k)`` at every step ``k >= 1``, as torch's ``MultiplicativeLR``, tabulated.
 

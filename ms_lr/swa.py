@@ -6,12 +6,11 @@ from mindspore import ops
 
 from ms_lr import reference
 from ms_lr._graph import cosine_weights, f32
-from ms_lr.base import Schedule, check_choice, check_int, check_lr
+from ms_lr.base import Schedule, check_choice, check_int, check_lr, documented
 from ms_lr.cyclic import ANNEAL_STRATEGIES
-from ms_lr.decay import _documented
 
 
-@_documented
+@documented
 class SWALR(Schedule):
     r"""Anneals from ``base_lr`` to ``swa_lr`` over ``anneal_epochs`` steps, then holds it, as torch's ``SWALR``.
 
@@ -66,7 +65,6 @@ class SWALR(Schedule):
 
     def reference(self, steps):
         return reference.swa_anneal(steps, **self._config)
-
 
     def boundaries(self, last):
         return [self.length] if self.first == 0 and self.length <= last else []

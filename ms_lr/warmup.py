@@ -4,7 +4,7 @@ from mindspore import ops
 
 from ms_lr import reference
 from ms_lr._graph import f32
-from ms_lr.base import Schedule, check_int, check_lr, check_schedule_or_lr
+from ms_lr.base import Schedule, check_int, check_lr, check_schedule_or_lr, documented
 
 
 class _Warmup(Schedule):
@@ -26,7 +26,7 @@ class _Warmup(Schedule):
             step = ops.maximum(step - self.warmup_steps, 0)
         return self.after.value(step)
 
-    def _warmup_boundaries(self, last):
+    def boundaries(self, last):
         marks = [self.warmup_steps] if self.warmup_steps <= last else []
         if isinstance(self.after, Schedule):
             shift = self.warmup_steps if self.warmup_prefix else 0
@@ -37,6 +37,7 @@ class _Warmup(Schedule):
         return self.after.reference if isinstance(self.after, Schedule) else self.after
 
 
+@documented
 class LinearWarmup(_Warmup):
     r"""A linear warmup in front of ``after``, a schedule or a constant lr.
 
@@ -63,18 +64,9 @@ class LinearWarmup(_Warmup):
         end_lr (float): The lr the ramp heads for, reached at step ``W``. Default: ``None``, ``after`` at step 0.
         warmup_prefix (bool): Whether ``after`` restarts its clock at step ``W``. Default: ``True``.
 
-    Inputs:
-        - **global_step** (Tensor) - int32/int64 step(s) of any shape.
-
-    Outputs:
-        Tensor of float32, the same shape as `global_step`.
-
     Raises:
         TypeError: If ``after`` is neither a Schedule nor a number, or another argument has the wrong type.
         ValueError: If ``warmup_steps < 1`` or an lr is negative or not finite.
-
-    Supported Platforms:
-        ``Ascend`` ``GPU`` ``CPU``
 
     Examples:
         >>> import ms_lr
@@ -104,10 +96,7 @@ class LinearWarmup(_Warmup):
         config = dict(self._config, after=self._after_reference())
         return reference.linear_warmup(steps, **config)
 
-    def boundaries(self, last):
-        return self._warmup_boundaries(last)
-
-
+@documented
 class ConstantWarmup(_Warmup):
     r"""A constant ``warmup_lr`` for the first ``warmup_steps`` steps, then ``after`` (seed 002's constant warmup).
 
@@ -122,18 +111,9 @@ class ConstantWarmup(_Warmup):
         warmup_lr (float): The lr during the warmup.
         warmup_prefix (bool): Whether ``after`` restarts its clock at step ``W``. Default: ``True``.
 
-    Inputs:
-        - **global_step** (Tensor) - int32/int64 step(s) of any shape.
-
-    Outputs:
-        Tensor of float32, the same shape as `global_step`.
-
     Raises:
         TypeError: If ``after`` is neither a Schedule nor a number, or another argument has the wrong type.
         ValueError: If ``warmup_steps < 1`` or an lr is negative or not finite.
-
-    Supported Platforms:
-        ``Ascend`` ``GPU`` ``CPU``
 
     Examples:
         >>> import ms_lr
@@ -156,7 +136,3 @@ class ConstantWarmup(_Warmup):
     def reference(self, steps):
         config = dict(self._config, after=self._after_reference())
         return reference.constant_warmup(steps, **config)
-
-
-    def boundaries(self, last):
-        return self._warmup_boundaries(last)
