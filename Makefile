@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 # Re-install when the package metadata changes.
 STAMP := $(VENV)/.installed-$(shell cksum setup.py | cut -d' ' -f1)
 
-.PHONY: demo test bench figures clean
+.PHONY: demo test lint bench figures readme clean
 
 $(STAMP): setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,7 +17,10 @@ $(STAMP): setup.py
 demo: $(STAMP)
 	$(PY) scripts/demo.py
 
-test: $(STAMP)
+lint: $(STAMP)
+	$(VENV)/bin/ruff check ms_lr tests scripts
+
+test: lint
 	$(PY) -m pytest -n 2 tests ms_lr --doctest-modules
 
 bench: $(STAMP)
@@ -26,5 +29,10 @@ bench: $(STAMP)
 figures: $(STAMP)
 	$(PY) scripts/figures.py
 
+# The README's schedule table is generated from the registry (a test checks it is current).
+readme: $(STAMP)
+	$(PY) -c "from ms_lr.tools.catalogue import write_readme; write_readme('README.md')"
+
 clean:
-	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis lr_curve.png loss_curve.png
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis .ruff_cache lr_curve.png loss_curve.png \
+		lr_monitor.csv rank_* kernel_meta

@@ -6,6 +6,9 @@ setup(
     description="MindSpore-native learning-rate schedules: torch-exact, graph-compiled LearningRateSchedule cells",
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
+    license="Apache-2.0",
+    license_files=["LICENSE"],
+    classifiers=["License :: OSI Approved :: Apache Software License", "Programming Language :: Python :: 3"],
     packages=find_packages(include=["ms_lr", "ms_lr.*"]),
     python_requires=">=3.9",
     # mindspore 2.10 wheels are built against NumPy 1.x and fail to import under NumPy 2.
@@ -13,7 +16,8 @@ setup(
     extras_require={
         "plot": ["matplotlib"],
         "yaml": ["pyyaml"],
-        "test": ["pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "torch==2.13.0", "matplotlib", "pyyaml"],
+        "test": ["pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "torch==2.13.0", "matplotlib", "pyyaml",
+                 "ruff==0.17.6"],
     },
-    entry_points={"console_scripts": ["ms-lr=ms_lr.__main__:main"]},
+    entry_points={"console_scripts": ["ms-lr=ms_lr.tools.cli:main"]},
 )

@@ -1,21 +1,31 @@
 """ms_lr: learning-rate schedules as graph-compiled MindSpore ``LearningRateSchedule`` cells.
 
-Every schedule is a :class:`Schedule`; pass it to a ``mindspore.nn`` optimizer as ``learning_rate``.
+Every schedule is a :class:`Schedule`; pass it to a ``mindspore.nn`` optimizer as ``learning_rate``. Importing the
+package declares (and so registers) every schedule type; the names below are the whole public API.
 """
-from ms_lr.base import Schedule, evaluate
-from ms_lr.callbacks import ReducibleLR
-from ms_lr.config import build, dump, load, register, registered
-from ms_lr.compose import Offset, PerEpoch, Product, Scaled, SequentialLR
-from ms_lr.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineAnnealingWarmupRestarts
-from ms_lr.cyclic import CyclicLR, OneCycleLR
-from ms_lr.decay import (ConstantLR, ExponentialLR, InverseSqrtLR, LinearLR, MultiStepLR, PolynomialLR, StepLR,
-                         WarmupStableDecayLR)
-from ms_lr.lambdas import HostLambdaLR, LambdaLR, MultiplicativeLR, TabulatedLR
-from ms_lr.swa import SWALR
-from ms_lr.warmup import ConstantWarmup, LinearWarmup
+from ms_lr.core.schedule import Schedule, evaluate, registered
+from ms_lr.schedules.compose import Offset, PerEpoch, Product, Scaled, SequentialLR
+from ms_lr.schedules.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineAnnealingWarmupRestarts
+from ms_lr.schedules.cyclic import CyclicLR, OneCycleLR
+from ms_lr.schedules.decay import (
+                                   ConstantLR,
+                                   ExponentialLR,
+                                   InverseSqrtLR,
+                                   LinearLR,
+                                   MultiStepLR,
+                                   PolynomialLR,
+                                   StepLR,
+                                   WarmupStableDecayLR,
+)
+from ms_lr.schedules.lambdas import HostLambdaLR, LambdaLR, MultiplicativeLR, TabulatedLR
+from ms_lr.schedules.reducible import ReducibleLR
+from ms_lr.schedules.swa import SWALR
+from ms_lr.schedules.warmup import ConstantWarmup, LinearWarmup
+from ms_lr.tools.config import build, dump, load
+from ms_lr.training.callbacks import LRMonitor, ReduceLROnPlateau
 
 __all__ = [
-    "Schedule", "evaluate",
+    "Schedule", "evaluate", "registered",
     "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CosineAnnealingWarmupRestarts",
     "LinearWarmup", "ConstantWarmup",
     "StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR",
@@ -23,15 +33,7 @@ __all__ = [
     "CyclicLR", "OneCycleLR", "SWALR",
     "SequentialLR", "Product", "Scaled", "PerEpoch", "Offset", "ReducibleLR",
     "LambdaLR", "TabulatedLR", "HostLambdaLR", "MultiplicativeLR",
-    "build", "load", "dump", "register", "registered",
+    "LRMonitor", "ReduceLROnPlateau",
+    "build", "load", "dump",
 ]
-
-# Every schedule whose arguments are data is buildable by name; LambdaLR, HostLambdaLR and MultiplicativeLR take
-# Python functions, which no YAML/JSON config can hold.
-for _name in __all__:
-    _obj = globals()[_name]
-    if isinstance(_obj, type) and issubclass(_obj, Schedule) and _obj is not Schedule and _name not in (
-            "LambdaLR", "HostLambdaLR", "MultiplicativeLR"):
-        register(_obj)
-del _name, _obj
 __version__ = "0.1.0"

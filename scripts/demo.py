@@ -10,14 +10,14 @@ import argparse
 import os
 import time
 
-import numpy as np
 import mindspore as ms
 import mindspore.dataset as ds
+import numpy as np
 from mindspore import Tensor, nn, ops
 from mindspore.train import Callback, Model
 
 import ms_lr
-from ms_lr.callbacks import LRMonitor
+from ms_lr import LRMonitor
 
 
 def make_moons(n, noise, rng):

@@ -6,8 +6,8 @@ so both ranks must end with identical weights. Writes weights, lr history and gl
 import os
 import sys
 
-import numpy as np
 import mindspore as ms
+import numpy as np
 from mindspore import Tensor, nn
 from mindspore.communication import get_group_size, get_rank, init
 

@@ -7,30 +7,16 @@ import pytest
 from mindspore import Tensor
 from mindspore.nn.learning_rate_schedule import LearningRateSchedule
 
-from mindspore import ops
-
 import ms_lr
 
+from strategies import example, schedule_classes
 
-def decay_factor(k):
-    return ops.pow(0.5, k)
-
-
-ALL = [
-    ms_lr.CosineAnnealingLR(0.1, T_max=50, eta_min=0.001),
-    ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10, T_mult=2),
+# One instance of every registered type (from its declared argument rules), plus compositions.
+ALL = [example(cls) for cls in schedule_classes()] + [
+    ms_lr.StepLR(0.1, 3) * ms_lr.LinearLR(1.0), 0.5 * ms_lr.StepLR(0.1, 3),
     ms_lr.CosineAnnealingWarmupRestarts(10, 1.5, max_lr=0.01, min_lr=0.001, warmup_steps=2, gamma=0.9),
-    ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, T_max=50), warmup_steps=5),
-    ms_lr.ConstantWarmup(0.1, warmup_steps=5, warmup_lr=0.01),
-    ms_lr.StepLR(0.1, 3), ms_lr.MultiStepLR(0.1, [2, 5]), ms_lr.ExponentialLR(0.1, 0.9), ms_lr.ConstantLR(0.1),
-    ms_lr.LinearLR(0.1), ms_lr.PolynomialLR(0.1, 10, 2.0), ms_lr.WarmupStableDecayLR(0.1, 3, 3, 10, decay="1-sqrt"),
-    ms_lr.InverseSqrtLR(0.1, 4), ms_lr.CyclicLR(0.01, 0.1, 3, 2, "exp_range", 0.9), ms_lr.OneCycleLR(0.1, 20),
-    ms_lr.SWALR(0.1, 0.01, 5), ms_lr.SequentialLR([ms_lr.ConstantLR(0.1), ms_lr.StepLR(0.1, 2)], [4]),
-    ms_lr.StepLR(0.1, 3) * ms_lr.LinearLR(1.0), 0.5 * ms_lr.StepLR(0.1, 3), ms_lr.PerEpoch(ms_lr.StepLR(0.1, 1), 3),
-    ms_lr.LambdaLR(0.1, decay_factor), ms_lr.TabulatedLR([0.3, 0.2, 0.1]),
-    ms_lr.HostLambdaLR(0.1, lambda k: 1 / (k + 1), 10), ms_lr.MultiplicativeLR(0.1, lambda k: 0.9, 10),
 ]
-WITH_CONFIG = [s for s in ALL if not isinstance(s, (ms_lr.LambdaLR, ms_lr.HostLambdaLR, ms_lr.MultiplicativeLR))]
+WITH_CONFIG = [s for s in ALL if type(s).configurable()]
 
 
 def test_every_schedule_is_a_mindspore_learning_rate_schedule():
@@ -74,5 +60,5 @@ def test_config_is_json_and_repr_names_every_argument(schedule):
 
 
 def test_nested_schedule_config_carries_its_type():
-    warm = ALL[3]
+    warm = ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, T_max=50), warmup_steps=5)
     assert warm.get_config()["after"] == {"type": "CosineAnnealingLR", "base_lr": 0.1, "T_max": 50, "eta_min": 0.0}

@@ -12,7 +12,7 @@ from mindspore.train import Model
 from torch.optim import lr_scheduler as torch_sched
 
 import ms_lr
-from ms_lr.callbacks import LRMonitor, ReduceLROnPlateau
+from ms_lr import LRMonitor, ReduceLROnPlateau
 
 
 def dataset(batches, batch=8, seed=0):

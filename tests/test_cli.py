@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 import ms_lr
-from ms_lr.__main__ import main
+from ms_lr.tools.cli import main
 
 
 def test_plot_writes_a_png_with_reference_boundaries_and_torch(tmp_path, capsys):

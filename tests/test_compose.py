@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import ms_lr
+
 from accuracy import assert_close
 
 LAST = 2**31 - 1
@@ -44,12 +45,12 @@ def test_per_epoch_is_constant_inside_each_epoch_and_exact_near_2_31():
 
 
 INVALID = [
-    (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5)], []), TypeError, "schedules"),
+    (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5)], []), ValueError, "schedules must hold at least 2"),
     (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5), 0.1], [5]), TypeError, r"schedules\[1\]"),
     (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5)] * 3, [5]), ValueError, "milestones"),
     (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5)] * 3, [5, 5]), ValueError, "milestones"),
     (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5)] * 2, [0]), ValueError, "milestones"),
-    (lambda: ms_lr.Product([]), TypeError, "schedules"),
+    (lambda: ms_lr.Product([]), ValueError, "schedules must hold at least 1"),
     (lambda: ms_lr.Product([ms_lr.StepLR(0.1, 5), "x"]), TypeError, r"schedules\[1\]"),
     (lambda: ms_lr.Scaled(0.1, 2.0), TypeError, "schedule"),
     (lambda: ms_lr.Scaled(ms_lr.StepLR(0.1, 5), -1.0), ValueError, "scale"),

@@ -9,6 +9,7 @@ import pytest
 from mindspore import Tensor, nn
 
 import ms_lr
+
 from distributed_worker import STEPS
 
 HERE = os.path.dirname(os.path.abspath(__file__))

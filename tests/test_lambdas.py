@@ -6,6 +6,7 @@ import pytest
 from mindspore import ops
 
 import ms_lr
+
 from accuracy import assert_close
 
 

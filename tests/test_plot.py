@@ -2,7 +2,7 @@
 import numpy as np
 
 import ms_lr
-from ms_lr.plot import CHUNK, sample_steps, sweep
+from ms_lr.tools.plot import CHUNK, plot, sample_steps, sweep
 
 
 def test_boundaries_are_the_restarts_and_phase_changes():
@@ -39,3 +39,11 @@ def test_sample_steps_keeps_every_step_when_few():
     np.testing.assert_array_equal(sample_steps(50, 4000), np.arange(50))
     sampled = sample_steps(10**6, 4000)
     assert sampled[0] == 0 and sampled[-1] == 10**6 - 1 and len(sampled) <= 4000
+
+
+def test_boundaries_of_a_warmup_longer_than_the_plot_before_a_periodic_table(tmp_path):
+    # SGDR with T_mult=1 has a periodic tail; the warmup shifts it past the last plotted step (last < 0 inside).
+    schedule = ms_lr.LinearWarmup(ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10), warmup_steps=100)
+    assert schedule.boundaries(49) == []
+    summary = plot(schedule, 50, str(tmp_path / "w.png"))
+    assert summary["boundaries"] == 0 and (tmp_path / "w.png").exists()

@@ -1,8 +1,10 @@
 """Hypothesis properties: every schedule is finite and stays within the bounds its arguments imply, at any step."""
 import numpy as np
-from hypothesis import HealthCheck, given, settings, strategies as st
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import ms_lr
+
 from accuracy import assert_close
 
 LAST = 2**31 - 1

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import ms_lr
+
 from accuracy import assert_close
 
 

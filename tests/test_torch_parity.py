@@ -4,9 +4,11 @@ import math
 import numpy as np
 import pytest
 from mindspore import ops
-from torch.optim import lr_scheduler as torch_sched, swa_utils
+from torch.optim import lr_scheduler as torch_sched
+from torch.optim import swa_utils
 
 import ms_lr
+
 from accuracy import assert_close
 from torch_run import torch_lrs
 

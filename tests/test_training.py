@@ -7,7 +7,7 @@ from mindspore import Tensor, nn, ops
 from mindspore.train import Model
 
 import ms_lr
-from ms_lr.callbacks import LRMonitor
+from ms_lr import LRMonitor
 
 STEPS = 20
 

@@ -3,6 +3,7 @@ import numpy as np
 import pytest
 
 import ms_lr
+
 from accuracy import assert_close
 
 
@@ -31,7 +32,7 @@ def test_linear_warmup_in_front_of_a_constant():
 
 def test_constant_warmup_then_schedule(mode):
     after = ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=7, T_mult=2)
-    schedule = ms_lr.ConstantWarmup(after, warmup_steps=3, warmup_lr=0.001)
+    schedule = ms_lr.ConstantWarmup(after, warmup_steps=3, start_lr=0.001)
     steps = np.arange(5000)
     values = ms_lr.evaluate(schedule, steps)
     np.testing.assert_allclose(values[:3], 0.001, rtol=1e-7)
@@ -39,7 +40,7 @@ def test_constant_warmup_then_schedule(mode):
 
 
 def test_nested_warmups_compose():
-    inner = ms_lr.ConstantWarmup(ms_lr.CosineAnnealingLR(0.1, T_max=50), warmup_steps=5, warmup_lr=0.05)
+    inner = ms_lr.ConstantWarmup(ms_lr.CosineAnnealingLR(0.1, T_max=50), warmup_steps=5, start_lr=0.05)
     schedule = ms_lr.LinearWarmup(inner, warmup_steps=10)      # ramps 0 -> 0.05, then the constant warmup
     steps = np.arange(200)
     values = ms_lr.evaluate(schedule, steps)
@@ -47,8 +48,24 @@ def test_nested_warmups_compose():
     np.testing.assert_allclose(values[10:15], 0.05, rtol=1e-7)
 
 
+@pytest.mark.parametrize("make", [
+    lambda after: ms_lr.LinearWarmup(after, warmup_steps=0, start_lr=0.5),
+    lambda after: ms_lr.ConstantWarmup(after, warmup_steps=0, start_lr=0.5),
+], ids=["linear", "constant"])
+@pytest.mark.parametrize("after", [0.2, ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=7, T_mult=2)], ids=["constant",
+                                                                                                     "sgdr"])
+def test_zero_warmup_steps_is_the_schedule_itself(make, after):
+    # MindFormers configs are full of warmup_ratio: 0; a warmup of 0 steps must simply be `after`.
+    schedule = make(after)
+    steps = np.arange(300)
+    expected = ms_lr.evaluate(after, steps) if isinstance(after, ms_lr.Schedule) else np.full(300, 0.2, np.float32)
+    np.testing.assert_array_equal(ms_lr.evaluate(schedule, steps), expected)
+    assert_close(schedule.reference(steps), expected)
+    assert ms_lr.evaluate(schedule, [5]).shape == (1,)
+
+
 INVALID = [
-    (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=0), ValueError, "warmup_steps"),
+    (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=-1), ValueError, "warmup_steps"),
     (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=2.0), TypeError, "warmup_steps"),
     (lambda: ms_lr.LinearWarmup("cosine", warmup_steps=2), TypeError, "after"),
     (lambda: ms_lr.LinearWarmup(True, warmup_steps=2), TypeError, "after"),
@@ -56,9 +73,9 @@ INVALID = [
     (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=2, start_lr=float("nan")), ValueError, "start_lr"),
     (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=2, end_lr=-1.0), ValueError, "end_lr"),
     (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=2, warmup_prefix=1), TypeError, "warmup_prefix"),
-    (lambda: ms_lr.ConstantWarmup(0.1, warmup_steps=-3, warmup_lr=0.01), ValueError, "warmup_steps"),
-    (lambda: ms_lr.ConstantWarmup(0.1, warmup_steps=3, warmup_lr=None), TypeError, "warmup_lr"),
-    (lambda: ms_lr.ConstantWarmup([0.1], warmup_steps=3, warmup_lr=0.01), TypeError, "after"),
+    (lambda: ms_lr.ConstantWarmup(0.1, warmup_steps=-3, start_lr=0.01), ValueError, "warmup_steps"),
+    (lambda: ms_lr.ConstantWarmup(0.1, warmup_steps=3, start_lr=None), TypeError, "start_lr"),
+    (lambda: ms_lr.ConstantWarmup([0.1], warmup_steps=3, start_lr=0.01), TypeError, "after"),
 ]
 
 

@@ -1,19 +1,25 @@
 """Cyclical schedules: CyclicLR (triangular, triangular2, exp_range) and the one-cycle policy."""
 import math
+from typing import Annotated, List, Literal, Optional
 
-import numpy as np
 import mindspore as ms
+import numpy as np
 from mindspore import Tensor, ops
 
-from ms_lr import reference
-from ms_lr._graph import IntegerPower, cosine_weights, f32
-from ms_lr.base import INT32_MAX, Schedule, check_choice, check_float, check_int, check_lr, documented
+from ms_lr.core.arguments import INT32_MAX, Decay, IntRule, Lr, PositiveSteps, RealRule, check_lr_fits
+from ms_lr.core.schedule import Schedule
+from ms_lr.graph.constants import f32
+from ms_lr.graph.powers import IntegerPower
+from ms_lr.graph.weights import cosine_weights
+from ms_lr.reference.cyclic import cyclic, one_cycle
 
-CYCLIC_MODES = ("triangular", "triangular2", "exp_range")
+__all__ = ["CyclicLR", "OneCycleLR", "AnnealStrategy"]
+
+AnnealStrategy = Literal["cos", "linear"]
+Positive = Annotated[float, RealRule(low=0.0, low_open=True)]
 
 
-@documented
-class CyclicLR(Schedule):
+class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
     r"""Cyclical learning rate (Smith 2017), as ``torch.optim.lr_scheduler.CyclicLR`` (lr only, no momentum).
 
     A cycle is ``step_size_up`` steps rising linearly from ``base_lr`` to ``max_lr`` and ``step_size_down`` steps
@@ -25,13 +31,15 @@ class CyclicLR(Schedule):
         h(p) = \begin{cases} p / U & p \le U \\ (U + D - p) / D & p > U \end{cases}
 
     Cycle and position are int32 (exact at every step); torch's own custom ``scale_fn`` is covered by
-    :class:`LambdaLR`.
+    :class:`LambdaLR`. As in torch, ``max_lr`` may be below ``base_lr`` (the waves then point down); the lr is then
+    mixed as ``base * (1 - h s) + max * h s`` with ``1 - h s`` summed from exact parts, so a ``max_lr`` far below
+    ``base_lr`` keeps its relative precision.
 
     Args:
-        base_lr (float): The lower bound, at the start of every cycle.
-        max_lr (float): The upper bound (reached with scale 1).
-        step_size_up (int): Rising steps ``U >= 1``. Default: ``2000``.
-        step_size_down (int): Falling steps ``D >= 1``. Default: ``None`` (= ``step_size_up``).
+        base_lr (float): The lr at the start of every cycle.
+        max_lr (float): The other end of the wave (reached with scale 1).
+        step_size_up (int): Steps from ``base_lr`` to ``max_lr``, ``U >= 1``. Default: ``2000``.
+        step_size_down (int): Steps back, ``D >= 1``. Default: ``None`` (= ``step_size_up``).
         mode (str): ``'triangular'``, ``'triangular2'`` or ``'exp_range'``. Default: ``'triangular'``.
         gamma (float): ``exp_range`` factor per step, ``0 < gamma <= 1``. Default: ``1.0``.
 
@@ -47,49 +55,53 @@ class CyclicLR(Schedule):
         [0.0, 0.5, 1.0, 0.0, 0.25, 0.5, 0.0]
     """
 
-    def __init__(self, base_lr, max_lr, step_size_up=2000, step_size_down=None, mode="triangular", gamma=1.0):
+    def __init__(self, base_lr: Lr, max_lr: Lr, step_size_up: PositiveSteps = 2000,
+                 step_size_down: Optional[PositiveSteps] = None,
+                 mode: Literal["triangular", "triangular2", "exp_range"] = "triangular", gamma: Decay = 1.0):
         super().__init__()
-        base_lr = check_lr("base_lr", base_lr)
-        max_lr = check_lr("max_lr", max_lr)
-        step_size_up = check_int("step_size_up", step_size_up, low=1)
-        step_size_down = step_size_up if step_size_down is None else check_int("step_size_down", step_size_down,
-                                                                                 low=1)
-        if step_size_up + step_size_down > INT32_MAX:
-            raise ValueError(f"step_size_up + step_size_down must be <= 2**31 - 1, got {step_size_up + step_size_down}")
-        mode = check_choice("mode", mode, CYCLIC_MODES)
-        gamma = check_float("gamma", gamma, low=0.0, high=1.0, low_open=True)
-        self._remember(base_lr=base_lr, max_lr=max_lr, step_size_up=step_size_up, step_size_down=step_size_down,
-                       mode=mode, gamma=gamma)
-        self.up, self.total = step_size_up, step_size_up + step_size_down
-        self.inv_up, self.inv_down = f32(1.0 / step_size_up), f32(1.0 / step_size_down)
-        self.base_lr, self.height = f32(base_lr), f32(max_lr - base_lr)
+        down = step_size_up if step_size_down is None else step_size_down
+        if step_size_up + down > INT32_MAX:
+            raise ValueError(f"step_size_up + step_size_down must be <= 2**31 - 1, got {step_size_up + down}")
+        self.up, self.total = step_size_up, step_size_up + down
+        self.inv_up, self.inv_down = f32(1.0 / step_size_up), f32(1.0 / down)
+        self.base_lr, self.max_lr, self.height = f32(base_lr), f32(max_lr), f32(max_lr - base_lr)
+        self.rising = max_lr >= base_lr
         self.mode = mode
         self.scale = {"triangular": None, "triangular2": IntegerPower(0.5), "exp_range": IntegerPower(gamma)}[mode]
+        # exp_range's 1 - gamma**k, needed exactly when the waves point down: tanh(x / 2) * (1 + gamma**k) with
+        # x = -k ln(gamma), an identity with no cancellation (1 - e**-x = tanh(x/2) (1 + e**-x)).
+        self.half_log = f32(-0.5 * math.log(gamma)) if mode == "exp_range" else None
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         cycle = ops.floor_div(step, self.total)
         position = step - cycle * self.total
-        rising = ops.cast(position, ms.float32) * self.inv_up
-        falling = ops.cast(self.total - position, ms.float32) * self.inv_down
-        height = ops.where(position <= self.up, rising, falling) * self.height
+        rising = position <= self.up
+        w_max = ops.where(rising, ops.cast(position, ms.float32) * self.inv_up,
+                          ops.cast(self.total - position, ms.float32) * self.inv_down)
         if self.mode == "triangular2":
-            height = height * self.scale(cycle)
+            scale = self.scale.of(cycle)
         elif self.mode == "exp_range":
-            height = height * self.scale(step)
-        return self.base_lr + height
+            scale = self.scale.of(step)
+        else:
+            scale = None
+        if self.rising:
+            return self.base_lr + self.height * (w_max if scale is None else w_max * scale)
+        w_base = ops.where(rising, ops.cast(self.up - position, ms.float32) * self.inv_up,
+                           ops.cast(position - self.up, ms.float32) * self.inv_down)
+        if scale is None:
+            return self.base_lr * w_base + self.max_lr * w_max
+        if self.mode == "triangular2":
+            unscaled = 1.0 - scale                      # 1 - 2**-c is exact in float32
+        else:
+            unscaled = ops.tanh(ops.cast(step, ms.float32) * self.half_log) * (1.0 + scale)
+        return self.base_lr * (w_base + w_max * unscaled) + self.max_lr * (w_max * scale)
 
-    def reference(self, steps):
-        return reference.cyclic(steps, **self._config)
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         starts = range(0, last + 1, self.total)
         return sorted(m for s in starts for m in (s, s + self.up) if 0 < m <= last)
 
 
-ANNEAL_STRATEGIES = ("cos", "linear")
-
-
-def one_cycle_phases(total_steps, pct_start, three_phase):
+def one_cycle_phases(total_steps: int, pct_start: float, three_phase: bool) -> List[tuple]:
     """torch's OneCycleLR phase end steps (floats, as torch computes them) and the lr names at each phase's ends."""
     if three_phase:
         return [(float(pct_start * total_steps) - 1, "initial", "max"),
@@ -98,8 +110,7 @@ def one_cycle_phases(total_steps, pct_start, three_phase):
     return [(float(pct_start * total_steps) - 1, "initial", "max"), (total_steps - 1, "max", "min")]
 
 
-@documented
-class OneCycleLR(Schedule):
+class OneCycleLR(Schedule, reference=one_cycle, torch="lr_scheduler.OneCycleLR"):
     r"""The 1cycle policy, as ``torch.optim.lr_scheduler.OneCycleLR`` (lr only, no momentum).
 
     From ``initial = max_lr / div_factor`` up to ``max_lr`` over the first phase, then down to
@@ -128,7 +139,8 @@ class OneCycleLR(Schedule):
     Raises:
         TypeError: If an argument has the wrong type.
         ValueError: If ``total_steps < 2``, ``pct_start`` is outside ``(0, 1)`` or leaves a phase without steps, a
-            divisor is not positive, ``anneal_strategy`` is unknown, or ``max_lr`` is negative or not finite.
+            divisor is not positive or takes ``initial``/``min`` beyond float32, ``anneal_strategy`` is unknown, or
+            ``max_lr`` is negative or not finite.
 
     Examples:
         >>> import ms_lr
@@ -138,21 +150,16 @@ class OneCycleLR(Schedule):
         [0.1, 1.0, 0.7, 0.4, 0.1, 0.1, 0.1]
     """
 
-    def __init__(self, max_lr, total_steps, pct_start=0.3, anneal_strategy="cos", div_factor=25.0,
-                 final_div_factor=1e4, three_phase=False):
+    def __init__(self, max_lr: Lr, total_steps: Annotated[int, IntRule(low=2)],
+                 pct_start: Annotated[float, RealRule(0.0, 1.0, low_open=True, high_open=True)] = 0.3,
+                 anneal_strategy: AnnealStrategy = "cos", div_factor: Positive = 25.0,
+                 final_div_factor: Positive = 1e4, three_phase: bool = False):
         super().__init__()
-        max_lr = check_lr("max_lr", max_lr)
-        total_steps = check_int("total_steps", total_steps, low=2)
-        pct_start = check_float("pct_start", pct_start, low=0.0, high=1.0, low_open=True, high_open=True)
-        anneal_strategy = check_choice("anneal_strategy", anneal_strategy, ANNEAL_STRATEGIES)
-        div_factor = check_float("div_factor", div_factor, low=0.0, low_open=True)
-        final_div_factor = check_float("final_div_factor", final_div_factor, low=0.0, low_open=True)
-        if not isinstance(three_phase, bool):
-            raise TypeError(f"three_phase must be a bool, got {three_phase!r}")
-        self._remember(max_lr=max_lr, total_steps=total_steps, pct_start=pct_start, anneal_strategy=anneal_strategy,
-                       div_factor=div_factor, final_div_factor=final_div_factor, three_phase=three_phase)
-        initial = max_lr / div_factor
-        lrs = {"initial": initial, "max": max_lr, "min": initial / final_div_factor}
+        initial = check_lr_fits("div_factor", max_lr / div_factor, "the initial lr max_lr / div_factor")
+        lowest = check_lr_fits("final_div_factor", initial / final_div_factor,
+                               "the final lr max_lr / div_factor / final_div_factor")
+        self.top = max(max_lr, initial, lowest)
+        lrs = {"initial": initial, "max": max_lr, "min": lowest}
         phases = one_cycle_phases(total_steps, pct_start, three_phase)
         starts = [0.0] + [end for end, _, _ in phases[:-1]]
         for start, (end, _, _) in zip(starts, phases):
@@ -174,7 +181,7 @@ class OneCycleLR(Schedule):
         self.from_lr = Tensor(np.array([lrs[a] for _, a, _ in phases], dtype=np.float32))
         self.to_lr = Tensor(np.array([lrs[b] for _, _, b in phases], dtype=np.float32))
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         step = ops.minimum(step, self.last_step)
         phase = ops.searchsorted(self.thresholds, step, right=False, out_int32=True)
         done = ops.cast(step - ops.gather(self.start_int, phase, 0), ms.float32) - ops.gather(self.start_frac, phase, 0)
@@ -186,9 +193,9 @@ class OneCycleLR(Schedule):
             w_from, w_to = cosine_weights(left, done, scale)
         return ops.gather(self.from_lr, phase, 0) * w_from + ops.gather(self.to_lr, phase, 0) * w_to
 
-    def reference(self, steps):
-        return reference.one_cycle(steps, **self._config)
+    def upper_bound(self) -> float:
+        return self.top
 
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         marks = [int(t) + 1 for t in self.thresholds.asnumpy()] + [self.last_step]
         return sorted(m for m in set(marks) if 0 < m <= last)

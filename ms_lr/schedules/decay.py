@@ -1,16 +1,35 @@
 """Decays: step, multi-step, exponential, constant, linear, polynomial, warmup-stable-decay and inverse square root."""
 import math
+from typing import Annotated, List, Literal
 
-import numpy as np
 import mindspore as ms
+import numpy as np
 from mindspore import Tensor, ops
 
-from ms_lr import reference
-from ms_lr._graph import IntegerPower, blend, cosine_weights, f32
-from ms_lr.base import INT32_MAX, Schedule, check_choice, check_float, check_int, check_lr, check_milestones, documented
+from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, Decay, Lr, Milestones, PositiveSteps, RealRule, Steps
+from ms_lr.core.schedule import Schedule
+from ms_lr.graph.constants import f32
+from ms_lr.graph.powers import IntegerPower
+from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
+from ms_lr.reference.decay import (
+    constant_factor,
+    exponential_decay,
+    inverse_sqrt,
+    linear_factor,
+    multi_step_decay,
+    polynomial_decay,
+    step_decay,
+    warmup_stable_decay,
+)
 
-@documented
-class StepLR(Schedule):
+__all__ = ["StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR",
+           "WarmupStableDecayLR", "InverseSqrtLR"]
+
+Factor = Annotated[float, RealRule(0.0, 1.0)]
+NonNegative = Annotated[float, RealRule(low=0.0)]
+
+
+class StepLR(Schedule, reference=step_decay, torch="lr_scheduler.StepLR"):
     r"""Decays by ``gamma`` every ``step_size`` steps, as ``torch.optim.lr_scheduler.StepLR``.
 
     .. math:: \eta_k = \eta_{base}\, \gamma^{\lfloor k / \text{step\_size} \rfloor}
@@ -30,34 +49,27 @@ class StepLR(Schedule):
         [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
     """
 
-    def __init__(self, base_lr, step_size, gamma=0.1):
+    def __init__(self, base_lr: Lr, step_size: PositiveSteps, gamma: Decay = 0.1):
         super().__init__()
-        base_lr = check_lr("base_lr", base_lr)
-        step_size = check_int("step_size", step_size, low=1)
-        gamma = check_float("gamma", gamma, low=0.0, high=1.0, low_open=True)
-        self._remember(base_lr=base_lr, step_size=step_size, gamma=gamma)
         self.step_size = step_size
         self.base_lr = f32(base_lr)
         self.power = IntegerPower(gamma)
 
-    def value(self, step):
-        return self.base_lr * self.power(ops.floor_div(step, self.step_size))
+    def value(self, step: Tensor) -> Tensor:
+        return self.base_lr * self.power.of(ops.floor_div(step, self.step_size))
 
-    def reference(self, steps):
-        return reference.step_decay(steps, **self._config)
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         return list(range(self.step_size, last + 1, self.step_size))
 
 
-@documented
-class MultiStepLR(Schedule):
+class MultiStepLR(Schedule, reference=multi_step_decay, torch="lr_scheduler.MultiStepLR"):
     r"""Decays by ``gamma`` at each milestone, as ``torch.optim.lr_scheduler.MultiStepLR``.
 
     .. math:: \eta_k = \eta_{base}\, \gamma^{\#\{i : m_i \le k\}}
 
     A milestone listed twice applies ``gamma`` twice, as in torch. The factors ``gamma**i`` are a table with one entry
-    per milestone, looked up with ``searchsorted``.
+    per milestone, looked up with ``searchsorted``. ``gamma > 1`` (a growing lr) is allowed as long as every level
+    fits float32.
 
     Args:
         base_lr (float): The lr before the first milestone.
@@ -66,7 +78,8 @@ class MultiStepLR(Schedule):
 
     Raises:
         TypeError: If ``milestones`` is not a list/tuple of ints.
-        ValueError: If ``milestones`` is empty, unsorted or negative, or ``gamma``/``base_lr`` is negative.
+        ValueError: If ``milestones`` is empty, unsorted or negative, ``gamma``/``base_lr`` is negative, or a level
+            ``base_lr * gamma**i`` overflows float32.
 
     Examples:
         >>> import ms_lr
@@ -75,35 +88,35 @@ class MultiStepLR(Schedule):
         [1.0, 1.0, 0.5, 0.5, 0.125, 0.125]
     """
 
-    def __init__(self, base_lr, milestones, gamma=0.1):
+    def __init__(self, base_lr: Lr, milestones: Milestones, gamma: NonNegative = 0.1):
         super().__init__()
-        base_lr = check_lr("base_lr", base_lr)
-        milestones = check_milestones("milestones", milestones)
-        gamma = check_float("gamma", gamma, low=0.0)
-        if gamma**len(milestones) * base_lr > np.finfo(np.float32).max:
-            raise ValueError(f"gamma={gamma} over {len(milestones)} milestones overflows float32")
-        self._remember(base_lr=base_lr, milestones=milestones, gamma=gamma)
+        levels = [base_lr]
+        for _ in milestones:
+            levels.append(levels[-1] * gamma)      # float products overflow to inf; ** would raise OverflowError
+        if not max(levels) <= FLOAT32_MAX:
+            raise ValueError(f"gamma={gamma} over {len(milestones)} milestones takes the lr to "
+                             f"{max(levels):.4g}, beyond float32's largest value")
+        self.top = max(levels)
         self.milestones = Tensor(np.array(milestones, dtype=np.int32))
-        self.levels = Tensor(np.array([base_lr * gamma**i for i in range(len(milestones) + 1)], dtype=np.float32))
+        self.levels = Tensor(np.array(levels, dtype=np.float32))
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         passed = ops.searchsorted(self.milestones, step, right=True, out_int32=True)
         return ops.gather(self.levels, passed, 0)
 
-    def reference(self, steps):
-        return reference.multi_step_decay(steps, **self._config)
+    def upper_bound(self) -> float:
+        return self.top
 
-    def boundaries(self, last):
-        return sorted({m for m in self._config['milestones'] if m <= last})
+    def boundaries(self, last: int) -> List[int]:
+        return sorted({m for m in self._config["milestones"] if 0 < m <= last})
 
 
-@documented
-class ExponentialLR(Schedule):
+class ExponentialLR(Schedule, reference=exponential_decay, torch="lr_scheduler.ExponentialLR"):
     r"""Decays by ``gamma`` every step, as ``torch.optim.lr_scheduler.ExponentialLR``.
 
     .. math:: \eta_k = \eta_{base}\, \gamma^k
 
-    ``gamma**k`` is exact to ~3e-7 relative for every ``k`` up to ``2**31 - 1`` (see ``_graph.IntegerPower``).
+    ``gamma**k`` is exact to ~3e-7 relative for every ``k`` up to ``2**31 - 1`` (see ``graph.powers.IntegerPower``).
     Growth (``gamma > 1``, e.g. an lr range test) would overflow float32 at some step, so it is refused; use
     ``LinearLR`` or a ``HostLambdaLR`` over the steps you need.
 
@@ -121,23 +134,16 @@ class ExponentialLR(Schedule):
         [0.1, 0.05, 0.025, 0.0125]
     """
 
-    def __init__(self, base_lr, gamma):
+    def __init__(self, base_lr: Lr, gamma: Decay):
         super().__init__()
-        base_lr = check_lr("base_lr", base_lr)
-        gamma = check_float("gamma", gamma, low=0.0, high=1.0, low_open=True)
-        self._remember(base_lr=base_lr, gamma=gamma)
         self.base_lr = f32(base_lr)
         self.power = IntegerPower(gamma)
 
-    def value(self, step):
-        return self.base_lr * self.power(step)
-
-    def reference(self, steps):
-        return reference.exponential_decay(steps, **self._config)
+    def value(self, step: Tensor) -> Tensor:
+        return self.base_lr * self.power.of(step)
 
 
-@documented
-class ConstantLR(Schedule):
+class ConstantLR(Schedule, reference=constant_factor, torch="lr_scheduler.ConstantLR"):
     r"""``base_lr * factor`` for the first ``total_iters`` steps, then ``base_lr``, as torch's ``ConstantLR``.
 
     .. math:: \eta_k = \eta_{base} \cdot (\text{factor if } k < \text{total\_iters} \text{ else } 1)
@@ -157,27 +163,19 @@ class ConstantLR(Schedule):
         [0.15, 0.15, 0.3, 0.3]
     """
 
-    def __init__(self, base_lr, factor=1.0 / 3, total_iters=5):
+    def __init__(self, base_lr: Lr, factor: Factor = 1.0 / 3, total_iters: PositiveSteps = 5):
         super().__init__()
-        base_lr = check_lr("base_lr", base_lr)
-        factor = check_float("factor", factor, low=0.0, high=1.0)
-        total_iters = check_int("total_iters", total_iters, low=1)
-        self._remember(base_lr=base_lr, factor=factor, total_iters=total_iters)
         self.total_iters = total_iters
         self.base_lr, self.reduced = f32(base_lr), f32(base_lr * factor)
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         return ops.where(step < self.total_iters, self.reduced, self.base_lr)
 
-    def reference(self, steps):
-        return reference.constant_factor(steps, **self._config)
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         return [self.total_iters] if self.total_iters <= last else []
 
 
-@documented
-class LinearLR(Schedule):
+class LinearLR(Schedule, reference=linear_factor, torch="lr_scheduler.LinearLR"):
     r"""The factor moves linearly from ``start_factor`` to ``end_factor`` over ``total_iters`` steps, as torch's
     ``LinearLR``.
 
@@ -203,32 +201,24 @@ class LinearLR(Schedule):
         [0.5, 0.75, 1.0, 1.0]
     """
 
-    def __init__(self, base_lr, start_factor=1.0 / 3, end_factor=1.0, total_iters=5):
+    def __init__(self, base_lr: Lr, start_factor: Annotated[float, RealRule(0.0, 1.0, low_open=True)] = 1.0 / 3,
+                 end_factor: Factor = 1.0, total_iters: PositiveSteps = 5):
         super().__init__()
-        base_lr = check_lr("base_lr", base_lr)
-        start_factor = check_float("start_factor", start_factor, low=0.0, high=1.0, low_open=True)
-        end_factor = check_float("end_factor", end_factor, low=0.0, high=1.0)
-        total_iters = check_int("total_iters", total_iters, low=1)
-        self._remember(base_lr=base_lr, start_factor=start_factor, end_factor=end_factor, total_iters=total_iters)
         self.total_iters = total_iters
         self.start, self.end = f32(base_lr * start_factor), f32(base_lr * end_factor)
         self.inv_total = f32(1.0 / total_iters)
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         done = ops.minimum(step, self.total_iters)
         w_end = ops.cast(done, ms.float32) * self.inv_total
         w_start = ops.cast(self.total_iters - done, ms.float32) * self.inv_total
         return self.start * w_start + self.end * w_end
 
-    def reference(self, steps):
-        return reference.linear_factor(steps, **self._config)
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         return [self.total_iters] if self.total_iters <= last else []
 
 
-@documented
-class PolynomialLR(Schedule):
+class PolynomialLR(Schedule, reference=polynomial_decay, torch="lr_scheduler.PolynomialLR"):
     r"""Polynomial decay to 0 over ``total_iters`` steps, then 0, as torch's ``PolynomialLR``.
 
     .. math:: \eta_k = \eta_{base} \left(\frac{T - \min(k, T)}{T}\right)^{p}
@@ -251,31 +241,20 @@ class PolynomialLR(Schedule):
         [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
     """
 
-    def __init__(self, base_lr, total_iters=5, power=1.0):
+    def __init__(self, base_lr: Lr, total_iters: PositiveSteps = 5, power: NonNegative = 1.0):
         super().__init__()
-        base_lr = check_lr("base_lr", base_lr)
-        total_iters = check_int("total_iters", total_iters, low=1)
-        power = check_float("power", power, low=0.0)
-        self._remember(base_lr=base_lr, total_iters=total_iters, power=power)
         self.total_iters = total_iters
         self.base_lr, self.power, self.inv_total = f32(base_lr), f32(power), f32(1.0 / total_iters)
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         left = ops.cast(self.total_iters - ops.minimum(step, self.total_iters), ms.float32) * self.inv_total
         return self.base_lr * ops.pow(left, self.power)
 
-    def reference(self, steps):
-        return reference.polynomial_decay(steps, **self._config)
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         return [self.total_iters] if self.total_iters <= last else []
 
 
-WSD_DECAYS = ("linear", "cosine", "1-sqrt")
-
-
-@documented
-class WarmupStableDecayLR(Schedule):
+class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
     r"""Warmup-stable-decay (WSD): a linear warmup, a plateau at ``peak_lr``, then a decay to ``min_lr``.
 
     .. math::
@@ -310,28 +289,19 @@ class WarmupStableDecayLR(Schedule):
         [0.0, 0.5, 1.0, 1.0, 1.0, 0.5, 0.0]
     """
 
-    def __init__(self, peak_lr, warmup_steps, stable_steps, decay_steps, min_lr=0.0, decay="linear", start_lr=0.0):
+    def __init__(self, peak_lr: Lr, warmup_steps: Steps, stable_steps: Steps, decay_steps: PositiveSteps,
+                 min_lr: Lr = 0.0, decay: Literal["linear", "cosine", "1-sqrt"] = "linear", start_lr: Lr = 0.0):
         super().__init__()
-        peak_lr = check_lr("peak_lr", peak_lr)
-        warmup_steps = check_int("warmup_steps", warmup_steps, low=0)
-        stable_steps = check_int("stable_steps", stable_steps, low=0)
-        decay_steps = check_int("decay_steps", decay_steps, low=1)
         if warmup_steps + stable_steps + decay_steps > INT32_MAX:
             raise ValueError(f"warmup_steps + stable_steps + decay_steps must be <= 2**31 - 1, got "
                              f"{warmup_steps + stable_steps + decay_steps}")
-        min_lr = check_lr("min_lr", min_lr)
-        decay = check_choice("decay", decay, WSD_DECAYS)
-        start_lr = check_lr("start_lr", start_lr)
-        self._remember(peak_lr=peak_lr, warmup_steps=warmup_steps, stable_steps=stable_steps,
-                       decay_steps=decay_steps, min_lr=min_lr, decay=decay, start_lr=start_lr)
         self.warmup_steps, self.decay_start, self.decay_steps = warmup_steps, warmup_steps + stable_steps, decay_steps
         self.decay = decay
-        self.peak, self.min_lr, self.start = f32(peak_lr), f32(min_lr), f32(start_lr)
-        self.low_is_zero, self.high_above_low = min_lr == 0.0, peak_lr >= min_lr
+        self.ends = Endpoints(min_lr, peak_lr)
         self.inv_decay, self.scale = f32(1.0 / decay_steps), f32(math.pi / (2.0 * decay_steps))
-        self.inv_warmup = f32(1.0 / warmup_steps) if warmup_steps else None
+        self.ramp = Ramp(start_lr, peak_lr, warmup_steps) if warmup_steps else None
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         done = ops.minimum(ops.maximum(step - self.decay_start, 0), self.decay_steps)
         done_f = ops.cast(done, ms.float32)
         left_f = ops.cast(self.decay_steps - done, ms.float32)
@@ -342,29 +312,23 @@ class WarmupStableDecayLR(Schedule):
         else:
             w_min = ops.sqrt(done_f * self.inv_decay)
             w_peak = left_f * self.inv_decay / (1.0 + w_min)
-        lr = blend(self.min_lr, self.peak, w_min, w_peak, self.low_is_zero, self.high_above_low)
-        if self.inv_warmup is None:
+        lr = self.ends.mix(w_min, w_peak)
+        if self.ramp is None:
             return lr
-        warming = step < self.warmup_steps
-        w_top = ops.cast(step, ms.float32) * self.inv_warmup
-        w_start = ops.cast(self.warmup_steps - step, ms.float32) * self.inv_warmup
-        return ops.where(warming, self.start * w_start + self.peak * w_top, lr)
+        return ops.where(step < self.warmup_steps, self.ramp.at(step), lr)
 
-    def reference(self, steps):
-        return reference.warmup_stable_decay(steps, **self._config)
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         marks = {self.warmup_steps, self.decay_start, self.decay_start + self.decay_steps} - {0}
         return sorted(m for m in marks if m <= last)
 
 
-@documented
-class InverseSqrtLR(Schedule):
+class InverseSqrtLR(Schedule, reference=inverse_sqrt):
     r"""Linear warmup to ``peak_lr``, then decay as :math:`1/\sqrt{k}` (Transformer/Noam, fairseq, T5).
 
     .. math::
         \eta_k = \begin{cases} s + (p - s)\, k / W & k < W \\ p \sqrt{W / k} & k \ge W \end{cases}
 
+    ``W`` is also the decay's scale, so it must be ``>= 1`` (with ``W = 0`` the lr would be 0 everywhere).
     Noam's ``d_model**-0.5 * min(k**-0.5, k * W**-1.5)`` (with steps counted from 1) is
     ``InverseSqrtLR(d_model**-0.5 * W**-0.5, W)`` on the step + 1; T5's ``1 / sqrt(max(k, W))`` is
     ``InverseSqrtLR(W**-0.5, W, start_lr=W**-0.5)``.
@@ -384,25 +348,17 @@ class InverseSqrtLR(Schedule):
         [0.0, 0.5, 1.0, 0.5]
     """
 
-    def __init__(self, peak_lr, warmup_steps, start_lr=0.0):
+    def __init__(self, peak_lr: Lr, warmup_steps: PositiveSteps, start_lr: Lr = 0.0):
         super().__init__()
-        peak_lr = check_lr("peak_lr", peak_lr)
-        warmup_steps = check_int("warmup_steps", warmup_steps, low=1)
-        start_lr = check_lr("start_lr", start_lr)
-        self._remember(peak_lr=peak_lr, warmup_steps=warmup_steps, start_lr=start_lr)
         self.warmup_steps = warmup_steps
-        self.peak, self.start = f32(peak_lr), f32(start_lr)
-        self.inv_warmup, self.warmup_f = f32(1.0 / warmup_steps), f32(warmup_steps)
+        self.peak = f32(peak_lr)
+        self.warmup_f = f32(warmup_steps)
+        self.ramp = Ramp(start_lr, peak_lr, warmup_steps)
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         # max() keeps the unselected branch finite at step 0.
         decayed = self.peak * ops.sqrt(self.warmup_f / ops.cast(ops.maximum(step, self.warmup_steps), ms.float32))
-        w_top = ops.cast(step, ms.float32) * self.inv_warmup
-        w_start = ops.cast(self.warmup_steps - step, ms.float32) * self.inv_warmup
-        return ops.where(step < self.warmup_steps, self.start * w_start + self.peak * w_top, decayed)
+        return ops.where(step < self.warmup_steps, self.ramp.at(step), decayed)
 
-    def reference(self, steps):
-        return reference.inverse_sqrt(steps, **self._config)
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         return [self.warmup_steps] if self.warmup_steps <= last else []

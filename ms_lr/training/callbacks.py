@@ -6,16 +6,21 @@ sink mode.
 import csv
 import math
 import warnings
+from typing import Any, List, Literal, Optional, Sequence, Union
 
 import numpy as np
-from mindspore import Parameter, Tensor
-from mindspore.nn import Cell
-from mindspore.train import Callback
+from mindspore import Tensor
+from mindspore.nn import Cell, Optimizer
+from mindspore.train import Callback, RunContext
 
-from ms_lr.base import Schedule, check_choice, check_float, check_int, check_schedule, documented, evaluate
+from ms_lr.core.arguments import ChoiceRule, IntRule, RealRule
+from ms_lr.core.schedule import Schedule, evaluate, named_errors
+from ms_lr.schedules.reducible import ReducibleLR
+
+__all__ = ["LRMonitor", "ReduceLROnPlateau"]
 
 
-def _group_lrs(optimizer):
+def _group_lrs(optimizer: Optimizer) -> List[Any]:
     """The optimizer's distinct learning rates, in group order (with groups it holds one per parameter)."""
     if not optimizer.is_group_lr:
         return [optimizer.learning_rate]
@@ -26,12 +31,12 @@ def _group_lrs(optimizer):
     return distinct
 
 
-def _global_step(optimizer):
+def _global_step(optimizer: Optimizer) -> int:
     """The optimizer's step counter (an int32 Parameter of shape [1]) as a Python int."""
     return int(optimizer.global_step.asnumpy().reshape(-1)[0])
 
 
-def _values(lr, steps):
+def _values(lr: Any, steps: np.ndarray) -> np.ndarray:
     """One lr at many steps: one vector call for an ms_lr schedule, a loop for other cells, or a constant."""
     if isinstance(lr, Schedule):
         return evaluate(lr, steps).astype(np.float64)
@@ -59,30 +64,31 @@ class LRMonitor(Callback):
             distinct lr of the optimizer, in group order).
     """
 
-    def __init__(self, print_every=0, csv_path=None, optimizer=None):
+    def __init__(self, print_every: int = 0, csv_path: Optional[str] = None, optimizer: Optional[Any] = None):
         super().__init__()
-        self.print_every = check_int("print_every", print_every, low=0)
+        with named_errors(type(self).__name__):
+            self.print_every = IntRule(low=0).check("print_every", print_every)
         self.csv_path = csv_path
         self.optimizer = optimizer
         self._steps, self._lrs = [], []
         self._next = None
 
     @property
-    def steps(self):
+    def steps(self) -> np.ndarray:
         return np.concatenate(self._steps) if self._steps else np.zeros(0, dtype=np.int64)
 
     @property
-    def lrs(self):
+    def lrs(self) -> np.ndarray:
         return np.concatenate(self._lrs) if self._lrs else np.zeros((0, 0))
 
-    def on_train_begin(self, run_context):
+    def on_train_begin(self, run_context: RunContext) -> None:
         self.optimizer = self.optimizer or run_context.original_args().optimizer
         self._next = _global_step(self.optimizer)
 
-    def on_train_step_end(self, run_context):
+    def on_train_step_end(self, run_context: RunContext) -> None:
         self.record()
 
-    def record(self):
+    def record(self) -> None:
         """Record every step the optimizer has taken since the last record (also usable without Model)."""
         if self._next is None:
             self._next = 0
@@ -99,65 +105,17 @@ class LRMonitor(Callback):
                 if step % self.print_every == 0:
                     print(f"step {step}: lr " + ", ".join(f"{v:.6g}" for v in row))
 
-    def on_train_end(self, run_context):
+    def on_train_end(self, run_context: RunContext) -> None:
         if self.csv_path:
             self.to_csv(self.csv_path)
 
-    def to_csv(self, path):
+    def to_csv(self, path: str) -> None:
         lrs = self.lrs
         with open(path, "w", newline="") as handle:
             writer = csv.writer(handle)
             writer.writerow(["step"] + [f"lr_group{i}" for i in range(lrs.shape[1] if lrs.size else 0)])
             for step, row in zip(self.steps, lrs):
                 writer.writerow([int(step)] + [repr(float(v)) for v in row])
-
-
-@documented
-class ReducibleLR(Schedule):
-    r"""A schedule times a factor held in a Parameter, lowered by :class:`ReduceLROnPlateau`.
-
-    .. math:: \eta_k = f \cdot \text{schedule}(k), \quad f \text{ starts at } 1
-
-    Pass the wrapper to the optimizer. The factor is a non-trainable Parameter of the optimizer's lr cell, so it is
-    saved in and restored from checkpoints along with the optimizer state, and changing it takes effect at the next
-    step without recompiling, in sink mode too.
-
-    Args:
-        schedule (Schedule): The schedule to scale.
-
-    Raises:
-        TypeError: If ``schedule`` is not a Schedule.
-
-    Examples:
-        >>> import ms_lr
-        >>> sched = ms_lr.ReducibleLR(ms_lr.StepLR(0.1, 2, 0.5))
-        >>> sched.set_factor(0.1)
-        >>> ms_lr.evaluate(sched, range(3)).astype(float).round(6).tolist()
-        [0.01, 0.01, 0.005]
-    """
-
-    def __init__(self, schedule):
-        super().__init__()
-        check_schedule("schedule", schedule)
-        self._remember(schedule=schedule)
-        self.schedule = schedule
-        self.factor = Parameter(Tensor(np.float32(1.0)), name="plateau_factor", requires_grad=False)
-
-    def value(self, step):
-        return self.schedule.value(step) * self.factor
-
-    def get_factor(self):
-        return float(self.factor.asnumpy())
-
-    def set_factor(self, factor):
-        factor = check_float("factor", factor, low=0.0)
-        self.factor.set_data(Tensor(np.float32(factor)))
-
-    def reference(self, steps):
-        return self.get_factor() * self.schedule.reference(steps)
-
-    def boundaries(self, last):
-        return self.schedule.boundaries(last)
 
 
 class ReduceLROnPlateau(Callback):
@@ -193,39 +151,43 @@ class ReduceLROnPlateau(Callback):
         ValueError: If an argument is out of range.
     """
 
-    def __init__(self, schedules, monitor="loss", mode="min", factor=0.1, patience=10, threshold=1e-4,
-                 threshold_mode="rel", cooldown=0, min_lr=0.0, eps=1e-8, interval="epoch", verbose=False):
+    def __init__(self, schedules: Union[ReducibleLR, Sequence[ReducibleLR]], monitor: str = "loss",
+                 mode: Literal["min", "max"] = "min", factor: float = 0.1, patience: int = 10,
+                 threshold: float = 1e-4, threshold_mode: Literal["rel", "abs"] = "rel", cooldown: int = 0,
+                 min_lr: Union[float, Sequence[float]] = 0.0, eps: float = 1e-8,
+                 interval: Literal["epoch", "step"] = "epoch", verbose: bool = False):
         super().__init__()
-        schedules = list(schedules) if isinstance(schedules, (list, tuple)) else [schedules]
-        for i, schedule in enumerate(schedules):
-            if not isinstance(schedule, ReducibleLR):
-                raise TypeError(
-                    f"schedules[{i}] must be an ms_lr.ReducibleLR, got {type(schedule).__name__}: wrap the "
-                    f"schedule as ms_lr.ReducibleLR(schedule) and give that wrapper to the optimizer")
-        if not schedules:
-            raise ValueError("schedules must not be empty")
-        if not isinstance(monitor, str) or not monitor:
-            raise TypeError(f"monitor must be a metric name, got {monitor!r}")
-        self.schedules, self.monitor = schedules, monitor
-        self.mode = check_choice("mode", mode, ("min", "max"))
-        self.factor = check_float("factor", factor, low=0.0, high=1.0, high_open=True)
-        self.patience = check_int("patience", patience, low=0)
-        self.threshold = check_float("threshold", threshold, low=0.0)
-        self.threshold_mode = check_choice("threshold_mode", threshold_mode, ("rel", "abs"))
-        self.cooldown = check_int("cooldown", cooldown, low=0)
-        min_lrs = min_lr if isinstance(min_lr, (list, tuple)) else [min_lr] * len(schedules)
-        if len(min_lrs) != len(schedules):
-            raise ValueError(f"min_lr must be one float or one per schedule ({len(schedules)}), got {min_lr!r}")
-        self.min_lrs = [check_float(f"min_lr[{i}]", m, low=0.0) for i, m in enumerate(min_lrs)]
-        self.eps = check_float("eps", eps, low=0.0)
-        self.interval = check_choice("interval", interval, ("epoch", "step"))
+        with named_errors(type(self).__name__):
+            schedules = list(schedules) if isinstance(schedules, (list, tuple)) else [schedules]
+            for i, schedule in enumerate(schedules):
+                if not isinstance(schedule, ReducibleLR):
+                    raise TypeError(
+                        f"schedules[{i}] must be an ms_lr.ReducibleLR, got {type(schedule).__name__}: wrap the "
+                        f"schedule as ms_lr.ReducibleLR(schedule) and give that wrapper to the optimizer")
+            if not schedules:
+                raise ValueError("schedules must not be empty")
+            if not isinstance(monitor, str) or not monitor:
+                raise TypeError(f"monitor must be a metric name, got {monitor!r}")
+            self.schedules, self.monitor = schedules, monitor
+            self.mode = ChoiceRule(("min", "max")).check("mode", mode)
+            self.factor = RealRule(0.0, 1.0, high_open=True).check("factor", factor)
+            self.patience = IntRule(low=0).check("patience", patience)
+            self.threshold = RealRule(low=0.0).check("threshold", threshold)
+            self.threshold_mode = ChoiceRule(("rel", "abs")).check("threshold_mode", threshold_mode)
+            self.cooldown = IntRule(low=0).check("cooldown", cooldown)
+            min_lrs = min_lr if isinstance(min_lr, (list, tuple)) else [min_lr] * len(schedules)
+            if len(min_lrs) != len(schedules):
+                raise ValueError(f"min_lr must be one float or one per schedule ({len(schedules)}), got {min_lr!r}")
+            self.min_lrs = [RealRule(low=0.0).check(f"min_lr[{i}]", m) for i, m in enumerate(min_lrs)]
+            self.eps = RealRule(low=0.0).check("eps", eps)
+            self.interval = ChoiceRule(("epoch", "step")).check("interval", interval)
         self.verbose = bool(verbose)
         self.best = math.inf if self.mode == "min" else -math.inf
         self.num_bad = 0
         self.cooldown_counter = 0
         self._warned = set()
 
-    def is_better(self, current):
+    def is_better(self, current: float) -> bool:
         if self.mode == "min" and self.threshold_mode == "rel":
             return current < self.best * (1.0 - self.threshold)
         if self.mode == "min":
@@ -234,14 +196,15 @@ class ReduceLROnPlateau(Callback):
             return current > self.best * (self.threshold + 1.0)
         return current > self.best + self.threshold
 
-    def step(self, metric, global_step):
+    def step(self, metric: float, global_step: int) -> bool:
         """Feed one value of the monitored metric observed at ``global_step``; returns True if the lr was reduced.
 
         Non-finite values are skipped with a warning, so one bad batch cannot corrupt the state.
         """
         current = float(metric)
         if not math.isfinite(current):
-            warnings.warn(f"ReduceLROnPlateau: {self.monitor} is {current} at step {global_step}; skipped")
+            warnings.warn(f"ReduceLROnPlateau: {self.monitor} is {current} at step {global_step}; skipped",
+                          stacklevel=2)
             return False
         if self.is_better(current):
             self.best, self.num_bad = current, 0
@@ -256,7 +219,7 @@ class ReduceLROnPlateau(Callback):
         self.cooldown_counter, self.num_bad = self.cooldown, 0
         return True
 
-    def _reduce(self, global_step):
+    def _reduce(self, global_step: int) -> None:
         for schedule, min_lr in zip(self.schedules, self.min_lrs):
             base = float(evaluate(schedule.schedule, [global_step])[0])
             old_factor = schedule.get_factor()
@@ -267,7 +230,7 @@ class ReduceLROnPlateau(Callback):
                 if self.verbose:
                     print(f"ReduceLROnPlateau: step {global_step}: lr {old_lr:.6g} -> {new_lr:.6g}")
 
-    def _observe(self, run_context):
+    def _observe(self, run_context: RunContext) -> None:
         params = run_context.original_args()
         if self.monitor == "loss":
             value = params.net_outputs
@@ -278,7 +241,7 @@ class ReduceLROnPlateau(Callback):
                 if self.monitor not in self._warned:
                     self._warned.add(self.monitor)
                     warnings.warn(f"ReduceLROnPlateau: no metric {self.monitor!r} this epoch (have: "
-                                  f"{sorted(results) + ['loss']}); the lr is left unchanged")
+                                  f"{sorted(results) + ['loss']}); the lr is left unchanged", stacklevel=2)
                 return
             value = results[self.monitor]
         if isinstance(value, Tensor):
@@ -288,11 +251,11 @@ class ReduceLROnPlateau(Callback):
         step = _global_step(optimizer) if optimizer is not None else params.cur_step_num
         self.step(value.mean() if value.size else math.nan, step)
 
-    def on_train_step_end(self, run_context):
+    def on_train_step_end(self, run_context: RunContext) -> None:
         if self.interval == "step":
             self._observe(run_context)
 
-    def on_train_epoch_end(self, run_context):
+    def on_train_epoch_end(self, run_context: RunContext) -> None:
         if self.interval == "epoch":
             self._observe(run_context)
 

@@ -1,17 +1,21 @@
 """SWALR: anneal to a constant SWA learning rate, as torch.optim.swa_utils.SWALR."""
 import math
+from typing import List
 
 import mindspore as ms
-from mindspore import ops
+from mindspore import Tensor, ops
 
-from ms_lr import reference
-from ms_lr._graph import cosine_weights, f32
-from ms_lr.base import Schedule, check_choice, check_int, check_lr, documented
-from ms_lr.cyclic import ANNEAL_STRATEGIES
+from ms_lr.core.arguments import Lr, Steps
+from ms_lr.core.schedule import Schedule
+from ms_lr.graph.constants import f32
+from ms_lr.graph.weights import cosine_weights
+from ms_lr.reference.swa import swa_anneal
+from ms_lr.schedules.cyclic import AnnealStrategy
+
+__all__ = ["SWALR"]
 
 
-@documented
-class SWALR(Schedule):
+class SWALR(Schedule, reference=swa_anneal, torch="swa_utils.SWALR"):
     r"""Anneals from ``base_lr`` to ``swa_lr`` over ``anneal_epochs`` steps, then holds it, as torch's ``SWALR``.
 
     .. math::
@@ -39,13 +43,8 @@ class SWALR(Schedule):
         [1.0, 0.55, 0.1, 0.1]
     """
 
-    def __init__(self, base_lr, swa_lr, anneal_epochs=10, anneal_strategy="cos"):
+    def __init__(self, base_lr: Lr, swa_lr: Lr, anneal_epochs: Steps = 10, anneal_strategy: AnnealStrategy = "cos"):
         super().__init__()
-        base_lr = check_lr("base_lr", base_lr)
-        swa_lr = check_lr("swa_lr", swa_lr)
-        anneal_epochs = check_int("anneal_epochs", anneal_epochs, low=0)
-        anneal_strategy = check_choice("anneal_strategy", anneal_strategy, ANNEAL_STRATEGIES)
-        self._remember(base_lr=base_lr, swa_lr=swa_lr, anneal_epochs=anneal_epochs, anneal_strategy=anneal_strategy)
         # torch divides by max(1, A) and, for A == 0, starts at t = 1.
         self.length = max(1, anneal_epochs)
         self.first = 1 if anneal_epochs == 0 else 0
@@ -53,7 +52,7 @@ class SWALR(Schedule):
         self.base_lr, self.swa_lr = f32(base_lr), f32(swa_lr)
         self.inv_length, self.scale = f32(1.0 / self.length), f32(math.pi / (2.0 * self.length))
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         done = ops.minimum(ops.maximum(step, self.first), self.length)
         done_f = ops.cast(done, ms.float32)
         left_f = ops.cast(self.length - done, ms.float32)
@@ -63,8 +62,5 @@ class SWALR(Schedule):
             w_base, w_swa = cosine_weights(left_f, done_f, self.scale)
         return self.base_lr * w_base + self.swa_lr * w_swa
 
-    def reference(self, steps):
-        return reference.swa_anneal(steps, **self._config)
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         return [self.length] if self.first == 0 and self.length <= last else []

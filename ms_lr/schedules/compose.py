@@ -1,21 +1,26 @@
-"""Composition: schedules in sequence, products and constant scaling, and per-epoch stepping."""
-import numbers
+"""Composition: schedules in sequence, products and constant scaling, per-epoch stepping and a late start."""
+from typing import Annotated, List, Optional, Sequence
 
-from mindspore import nn, ops
+from mindspore import Tensor, nn, ops
 
-from ms_lr import reference
-from ms_lr._graph import f32
-from ms_lr.base import INT32_MAX, Schedule, check_int, check_lr, check_milestones, check_schedule, documented
+from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, IntListRule, PositiveSteps, RealRule, Steps
+from ms_lr.core.schedule import Schedule, ScheduleListRule
+from ms_lr.graph.constants import f32
+from ms_lr.reference.compose import offset, per_epoch, product, scaled, sequential
 
-
-def _check_schedules(name, schedules, minimum=1):
-    if not isinstance(schedules, (list, tuple)) or len(schedules) < minimum:
-        raise TypeError(f"{name} must be a list of at least {minimum} ms_lr.Schedule, got {schedules!r}")
-    return [check_schedule(f"{name}[{i}]", schedule) for i, schedule in enumerate(schedules)]
+__all__ = ["SequentialLR", "Product", "Scaled", "PerEpoch", "Offset"]
 
 
-@documented
-class SequentialLR(Schedule):
+def _bound_product(bounds: Sequence[Optional[float]]) -> Optional[float]:
+    if any(b is None for b in bounds):
+        return None
+    result = 1.0
+    for bound in bounds:
+        result *= bound
+    return result
+
+
+class SequentialLR(Schedule, reference=sequential):
     r"""Schedules one after another, as ``torch.optim.lr_scheduler.SequentialLR``.
 
     Schedule ``i`` runs from milestone ``i - 1`` (0 for the first) and restarts from its own step 0 there:
@@ -40,28 +45,23 @@ class SequentialLR(Schedule):
         [0.5, 0.75, 1.0, 0.5, 0.25]
     """
 
-    def __init__(self, schedules, milestones):
+    def __init__(self, schedules: Annotated[Sequence[Schedule], ScheduleListRule(minimum=2)],
+                 milestones: Annotated[Sequence[int], IntListRule(low=1, strictly_increasing=True)]):
         super().__init__()
-        schedules = _check_schedules("schedules", schedules, minimum=2)
-        milestones = check_milestones("milestones", milestones, strictly_increasing=True, low=1)
         if len(milestones) != len(schedules) - 1:
             raise ValueError(f"milestones must have len(schedules) - 1 = {len(schedules) - 1} entries, "
                              f"got {len(milestones)}: {milestones}")
-        self._remember(schedules=schedules, milestones=milestones)
         self.schedules = nn.CellList(schedules)
-        self.starts = [0] + milestones
+        self.starts = [0] + list(milestones)
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         out = self.schedules[0].value(step)
         for i in range(1, len(self.starts)):
             later = self.schedules[i].value(ops.maximum(step - self.starts[i], 0))
             out = ops.where(step >= self.starts[i], later, out)
         return out
 
-    def reference(self, steps):
-        return reference.sequential(steps, [s.reference for s in self.schedules], self._config["milestones"])
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         marks = set()
         for i, (schedule, start) in enumerate(zip(self.schedules, self.starts)):
             end = self.starts[i + 1] - 1 if i + 1 < len(self.starts) else last
@@ -71,21 +71,22 @@ class SequentialLR(Schedule):
         return sorted(marks)
 
 
-@documented
-class Product(Schedule):
+class Product(Schedule, reference=product):
     r"""The product of several schedules: a schedule times factor schedules (torch's ``ChainedScheduler`` use).
 
     .. math:: \eta_k = \prod_i \text{schedules}_i(k)
 
     Write factors as schedules with ``base_lr=1.0``: torch's ``ChainedScheduler([ConstantLR(opt, 0.1, 2),
     ExponentialLR(opt, 0.9)])`` on lr ``0.05`` is ``Product([ExponentialLR(0.05, 0.9), ConstantLR(1.0, 0.1, 2)])``,
-    or ``ExponentialLR(0.05, 0.9) * ConstantLR(1.0, 0.1, 2)``.
+    or ``ExponentialLR(0.05, 0.9) * ConstantLR(1.0, 0.1, 2)``. The product of the schedules' bounds must fit
+    float32.
 
     Args:
         schedules (list[Schedule]): One or more schedules.
 
     Raises:
         TypeError: If ``schedules`` is not a list of schedules.
+        ValueError: If the product of the schedules' upper bounds exceeds float32's largest value.
 
     Examples:
         >>> import ms_lr
@@ -94,33 +95,34 @@ class Product(Schedule):
         [0.1, 0.05, 0.25, 0.125]
     """
 
-    def __init__(self, schedules):
+    def __init__(self, schedules: Sequence[Schedule]):
         super().__init__()
-        schedules = _check_schedules("schedules", schedules)
-        self._remember(schedules=schedules)
+        bound = _bound_product([s.upper_bound() for s in schedules])
+        if bound is not None and not bound <= FLOAT32_MAX:
+            raise ValueError(f"schedules multiply to an lr of up to {bound:.4g} (the product of their upper bounds), "
+                             f"beyond float32's largest value {FLOAT32_MAX:.4g}")
         self.schedules = nn.CellList(schedules)
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         out = self.schedules[0].value(step)
         for i in range(1, len(self.schedules)):
             out = out * self.schedules[i].value(step)
         return out
 
-    def reference(self, steps):
-        return reference.product(steps, [s.reference for s in self.schedules])
+    def upper_bound(self) -> Optional[float]:
+        return _bound_product([s.upper_bound() for s in self.schedules])
 
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         return sorted({m for s in self.schedules for m in s.boundaries(last)})
 
 
-@documented
-class Scaled(Schedule):
+class Scaled(Schedule, reference=scaled):
     r"""A schedule times a constant: per-group and layer-wise learning rates from one schedule.
 
     .. math:: \eta_k = \text{scale} \cdot \text{schedule}(k)
 
     Layer-wise decay: ``[{'params': layer_i, 'lr': Scaled(base, decay ** (depth - i))} ...]``; also written
-    ``base * 0.5``.
+    ``base * 0.5``. ``scale`` times the schedule's upper bound must fit float32.
 
     Args:
         schedule (Schedule): The schedule to scale.
@@ -128,7 +130,7 @@ class Scaled(Schedule):
 
     Raises:
         TypeError: If ``schedule`` is not a Schedule or ``scale`` not a real number.
-        ValueError: If ``scale`` is negative or not finite.
+        ValueError: If ``scale`` is negative or not finite, or takes the lr beyond float32.
 
     Examples:
         >>> import ms_lr
@@ -136,26 +138,27 @@ class Scaled(Schedule):
         [0.1, 0.05, 0.025]
     """
 
-    def __init__(self, schedule, scale):
+    def __init__(self, schedule: Schedule, scale: Annotated[float, RealRule(low=0.0)]):
         super().__init__()
-        check_schedule("schedule", schedule)
-        scale = check_lr("scale", scale)
-        self._remember(schedule=schedule, scale=scale)
+        bound = schedule.upper_bound()
+        if bound is not None and not scale * bound <= FLOAT32_MAX:
+            raise ValueError(f"scale={scale} times the schedule's upper bound {bound:.4g} is {scale * bound:.4g}, "
+                             f"beyond float32's largest value {FLOAT32_MAX:.4g}")
         self.schedule = schedule
         self.scale = f32(scale)
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         return self.schedule.value(step) * self.scale
 
-    def reference(self, steps):
-        return reference.scaled(steps, self.schedule.reference, self._config["scale"])
+    def upper_bound(self) -> Optional[float]:
+        bound = self.schedule.upper_bound()
+        return None if bound is None else self._config["scale"] * bound
 
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         return self.schedule.boundaries(last)
 
 
-@documented
-class PerEpoch(Schedule):
+class PerEpoch(Schedule, reference=per_epoch):
     r"""Runs a schedule once per epoch: constant inside each epoch, as a torch scheduler stepped per epoch.
 
     .. math:: \eta_k = \text{schedule}(\lfloor k / \text{steps\_per\_epoch} \rfloor)
@@ -178,26 +181,19 @@ class PerEpoch(Schedule):
         [1.0, 1.0, 0.5, 0.5, 0.25]
     """
 
-    def __init__(self, schedule, steps_per_epoch):
+    def __init__(self, schedule: Schedule, steps_per_epoch: PositiveSteps):
         super().__init__()
-        check_schedule("schedule", schedule)
-        steps_per_epoch = check_int("steps_per_epoch", steps_per_epoch, low=1)
-        self._remember(schedule=schedule, steps_per_epoch=steps_per_epoch)
         self.schedule = schedule
         self.steps_per_epoch = steps_per_epoch
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         return self.schedule.value(ops.floor_div(step, self.steps_per_epoch))
 
-    def reference(self, steps):
-        return reference.per_epoch(steps, self.schedule.reference, self.steps_per_epoch)
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         return [m * self.steps_per_epoch for m in self.schedule.boundaries(last // self.steps_per_epoch)]
 
 
-@documented
-class Offset(Schedule):
+class Offset(Schedule, reference=offset):
     r"""A schedule started at a chosen step: torch's ``last_epoch``, or fine-tuning that resets ``global_step``.
 
     .. math:: \eta_k = \text{schedule}(k + \text{start\_step})
@@ -209,7 +205,7 @@ class Offset(Schedule):
 
     Args:
         schedule (Schedule): The schedule to start late.
-        start_step (int): Its step at global step 0, ``>= 0``.
+        start_step (int): Its step at global step 0, ``0 <= start_step <= 2**31 - 1``.
 
     Raises:
         TypeError: If ``schedule`` is not a Schedule or ``start_step`` not an int.
@@ -221,31 +217,16 @@ class Offset(Schedule):
         [0.5, 0.25, 0.25]
     """
 
-    def __init__(self, schedule, start_step):
+    def __init__(self, schedule: Schedule, start_step: Steps):
         super().__init__()
-        check_schedule("schedule", schedule)
-        start_step = check_int("start_step", start_step, low=0)
-        self._remember(schedule=schedule, start_step=start_step)
         self.schedule = schedule
         self.start_step = start_step
         self.last = INT32_MAX - start_step
 
-    def value(self, step):
+    def value(self, step: Tensor) -> Tensor:
         # Saturate before adding so the int32 sum cannot wrap.
         return self.schedule.value(ops.minimum(step, self.last) + self.start_step)
 
-    def reference(self, steps):
-        return reference.offset(steps, self.schedule.reference, self.start_step)
-
-    def boundaries(self, last):
+    def boundaries(self, last: int) -> List[int]:
         return [m - self.start_step for m in self.schedule.boundaries(min(last + self.start_step, INT32_MAX))
                 if m > self.start_step]
-
-
-def multiply(schedule, other):
-    """``schedule * other``: a Product with another schedule, or Scaled by a number."""
-    if isinstance(other, Schedule):
-        return Product([schedule, other])
-    if isinstance(other, numbers.Real) and not isinstance(other, bool):
-        return Scaled(schedule, other)
-    return NotImplemented

@@ -1,0 +1,411 @@
+"""Schedule: the ``LearningRateSchedule`` every ms_lr schedule derives from, and the registry of schedule types.
+
+A schedule declares itself once, on its class::
+
+    class StepLR(Schedule, reference=reference.step_decay):
+        def __init__(self, base_lr: Lr, step_size: PositiveSteps, gamma: Decay = 0.1): ...
+        def value(self, step): ...
+
+Everything else follows from that declaration:
+
+- the arguments are checked from their type hints (:mod:`ms_lr.core.arguments`) before the constructor body runs,
+  and any ``TypeError``/``ValueError`` from the constructor names the class (``For 'StepLR', step_size must ...``);
+- the checked arguments are the config: ``get_config()``, ``to_dict()``, ``repr`` and :func:`build` read them;
+- ``reference(steps)`` calls the declared float64 function with the same arguments (a nested schedule is passed as
+  its own ``reference``), so the function's parameters must be the constructor's;
+- the class is registered by name, for ``ms_lr.build``, the command line and the contract tests;
+- its docstring gets the Inputs/Outputs and Supported Platforms sections every schedule shares.
+
+``abstract=True`` declares a base that is not a schedule itself; ``registered=False`` keeps a concrete schedule
+(a test's, a private one) out of the registry.
+"""
+import collections.abc
+import functools
+import inspect
+import numbers
+import typing
+from types import TracebackType
+from typing import Any, Callable, Dict, List, Literal, Optional, Union
+
+import numpy as np
+from mindspore import Tensor
+from mindspore.nn.learning_rate_schedule import LearningRateSchedule
+
+from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, ChoiceRule, FlagRule, FunctionRule, LrRule, OptionalRule, Rule
+from ms_lr.core.docs import with_shared_sections
+from ms_lr.core.steps import step_tensor, to_step
+
+__all__ = ["Schedule", "ScheduleRule", "ScheduleOrLrRule", "ScheduleListRule", "evaluate", "registered",
+           "schedule_types", "schedule_class", "build_schedule", "build_arguments", "arguments", "rule_for",
+           "named_errors"]
+
+_REGISTRY: Dict[str, type] = {}
+
+
+class named_errors:
+    """Context manager: a ``TypeError``/``ValueError`` raised inside is re-raised, same type and traceback, with
+    ``For '<owner>', `` in front (once: an error already naming a schedule keeps its own prefix)."""
+
+    def __init__(self, owner: str):
+        self.owner = owner
+
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, kind: Optional[type], error: Optional[BaseException], traceback: Optional[TracebackType]
+                 ) -> bool:
+        if error is None or not isinstance(error, (TypeError, ValueError)) or str(error).startswith("For '"):
+            return False
+        try:
+            renamed = type(error)(f"For '{self.owner}', {error}")
+        except Exception:   # an exception type with its own constructor arguments: leave it as it is
+            return False
+        raise renamed.with_traceback(traceback) from None
+
+
+class Schedule(LearningRateSchedule):
+    r"""Base class of all ms_lr schedules: a graph-compiled function of the optimizer step.
+
+    A schedule maps the optimizer's ``global_step`` to the learning rate of that update. Pass an instance straight to
+    a ``mindspore.nn`` optimizer as ``learning_rate``, as a group's ``'lr'`` or as ``weight_decay``; the optimizer
+    evaluates it from its own step counter inside the compiled training graph.
+
+    A subclass implements :meth:`value` on a clamped int32 step and declares its float64 reference function in the
+    class statement (see the module docstring); its constructor arguments carry their checks as type hints.
+
+    Inputs:
+        - **global_step** (Tensor) - The step(s), any shape and any integer or floating-point dtype; Python ints
+          and NumPy arrays are accepted too. Steps are floored and saturated to ``[0, 2**31 - 1]``.
+
+    Outputs:
+        Tensor of float32, the same shape as `global_step`.
+
+    Supported Platforms:
+        ``Ascend`` ``GPU`` ``CPU``
+    """
+
+    _rules: Dict[str, Rule] = {}
+    _reference_function: Optional[Callable] = None
+    #: The matching class in ``torch.optim`` (``"lr_scheduler.StepLR"``), whose arguments are this class's (less
+    #: the base lr, which torch takes from the optimizer); ``None`` if there is none.
+    torch_counterpart: Optional[str] = None
+
+    def __init_subclass__(cls, reference: Optional[Callable] = None, abstract: bool = False, registered: bool = True,
+                          torch: Optional[str] = None, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        if "__init__" in cls.__dict__:
+            _declare_arguments(cls)
+        if abstract:
+            return
+        if reference is None:
+            raise TypeError(f"{cls.__name__} must declare its float64 reference: "
+                            f"class {cls.__name__}(..., reference=<function of steps and the constructor's arguments>)")
+        cls._reference_function = staticmethod(reference)
+        cls.torch_counterpart = torch
+        cls.__doc__ = with_shared_sections(cls.__name__, cls.__doc__)
+        if registered:
+            _register(cls)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._config: Dict[str, Any] = {}
+
+    def __call__(self, global_step: Any, *args: Any, **kwargs: Any) -> Tensor:
+        # Python ints and NumPy arrays become tensors here, before MindSpore sees them.
+        return super().__call__(step_tensor(global_step), *args, **kwargs)
+
+    def construct(self, global_step: Tensor) -> Tensor:
+        return self.value(to_step(global_step))
+
+    def value(self, step: Tensor) -> Tensor:
+        """The learning rate at ``step``, an int32 tensor already clamped to ``[0, 2**31 - 1]``."""
+        raise NotImplementedError
+
+    def reference(self, steps: Any) -> np.ndarray:
+        """Float64 NumPy values at ``steps``, from the independent formula declared with the class."""
+        arguments = {name: _as_reference(value) for name, value in self._config.items()}
+        return np.asarray(type(self)._reference_function(np.asarray(steps), **arguments), dtype=np.float64)
+
+    def boundaries(self, last: int) -> List[int]:
+        """Steps in ``(0, last]`` where the schedule restarts or changes phase (marked by ``python -m ms_lr plot``);
+        none for a schedule without phases or for ``last < 1``."""
+        return []
+
+    def upper_bound(self) -> Optional[float]:
+        """An upper bound of every value the schedule takes (``None`` where it cannot be known, as for a user
+        function). The default is the largest lr among the arguments, nested schedules' bounds included; a schedule
+        that can exceed its arguments (a growing factor, a product) overrides it."""
+        bounds = [0.0]
+        for name, rule in type(self)._rules.items():
+            value = self._config.get(name)
+            for item in (value if isinstance(value, (list, tuple)) else [value]):
+                if isinstance(item, Schedule):
+                    bound = item.upper_bound()
+                    if bound is None:
+                        return None
+                    bounds.append(bound)
+                elif item is not None and _is_lr_rule(rule) and isinstance(item, numbers.Real):
+                    bounds.append(float(item))
+        return max(bounds)
+
+    @classmethod
+    def configurable(cls) -> bool:
+        """Whether the schedule's arguments are data (a JSON/YAML config can hold them): no Python functions."""
+        return not any(isinstance(_unwrap(rule), FunctionRule) for rule in cls._rules.values())
+
+    def get_config(self) -> Dict[str, Any]:
+        """The constructor arguments as a JSON-serialisable dict; nested schedules as ``{"type": ..., ...}``."""
+        if not self.configurable():
+            raise TypeError(f"{type(self).__name__} holds a Python function and has no JSON config; build it in code")
+        return {key: _config_value(value) for key, value in self._config.items()}
+
+    def to_dict(self) -> Dict[str, Any]:
+        """``{"type": ClassName, **get_config()}``: the form :func:`ms_lr.build` reads back."""
+        return {"type": type(self).__name__, **self.get_config()}
+
+    @classmethod
+    def from_config(cls, config: Dict[str, Any]) -> "Schedule":
+        """Rebuild a schedule from :meth:`get_config` output (nested schedules as nested configs)."""
+        return cls(**build_arguments(cls, config))
+
+    def __mul__(self, other: Any) -> "Schedule":
+        """``schedule * other``: a :class:`~ms_lr.Product` with a schedule, or :class:`~ms_lr.Scaled` by a number."""
+        if isinstance(other, Schedule):
+            return _REGISTRY["Product"]([self, other])
+        if isinstance(other, numbers.Real) and not isinstance(other, (bool, np.bool_)):
+            return _REGISTRY["Scaled"](self, other)
+        return NotImplemented
+
+    __rmul__ = __mul__
+
+    def __repr__(self) -> str:
+        args = ", ".join(f"{key}={_short_repr(val)}" for key, val in self._config.items())
+        return f"{type(self).__name__}({args})"
+
+
+class ScheduleRule(Rule):
+    """An ms_lr schedule (from a schedule-typed annotation)."""
+
+    def check(self, name: str, value: Any) -> Schedule:
+        if not isinstance(value, Schedule):
+            raise TypeError(f"{name} must be an ms_lr schedule, got {value!r} ({type(value).__name__})")
+        return value
+
+    def __repr__(self) -> str:
+        return "ScheduleRule()"
+
+
+class ScheduleOrLrRule(Rule):
+    """A schedule, or a constant learning rate (returned as a float)."""
+
+    def check(self, name: str, value: Any) -> Union[Schedule, float]:
+        if isinstance(value, Schedule):
+            return value
+        if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real):
+            raise TypeError(f"{name} must be an ms_lr schedule or a float lr, got {value!r} ({type(value).__name__})")
+        return LrRule().check(name, value)
+
+    def __repr__(self) -> str:
+        return "ScheduleOrLrRule()"
+
+
+class ScheduleListRule(Rule):
+    """A list of at least ``minimum`` schedules."""
+
+    def __init__(self, minimum: int = 1):
+        self.minimum = minimum
+
+    def check(self, name: str, value: Any) -> List[Schedule]:
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"{name} must be a list of ms_lr schedules, got {value!r} ({type(value).__name__})")
+        if len(value) < self.minimum:
+            raise ValueError(f"{name} must hold at least {self.minimum} schedules, got {len(value)}")
+        return [ScheduleRule().check(f"{name}[{i}]", item) for i, item in enumerate(value)]
+
+    def __repr__(self) -> str:
+        return f"ScheduleListRule(minimum={self.minimum})"
+
+
+def rule_for(hint: Any, where: str) -> Rule:
+    """The rule an annotation declares: ``Annotated[type, rule]``, or one implied by a plain type."""
+    origin = typing.get_origin(hint)
+    if origin is typing.Annotated:
+        rule = next((m for m in hint.__metadata__ if isinstance(m, Rule)), None)
+        if rule is not None:
+            return rule
+        hint = typing.get_args(hint)[0]
+        origin = typing.get_origin(hint)
+    if hint is bool:
+        return FlagRule()
+    if origin is Literal:
+        return ChoiceRule(typing.get_args(hint))
+    if origin is Union:
+        options = [a for a in typing.get_args(hint) if a is not type(None)]
+        if len(options) < len(typing.get_args(hint)):
+            return OptionalRule(rule_for(options[0] if len(options) == 1 else Union[tuple(options)], where))
+        if any(_is_schedule_type(a) for a in options) and any(a is float for a in options):
+            return ScheduleOrLrRule()
+    if _is_schedule_type(hint):
+        return ScheduleRule()
+    if origin in (list, collections.abc.Sequence) and typing.get_args(hint) and \
+            _is_schedule_type(typing.get_args(hint)[0]):
+        return ScheduleListRule()
+    if hint is collections.abc.Callable or origin is collections.abc.Callable:
+        return FunctionRule()
+    raise TypeError(f"{where}: no argument rule for the type hint {hint!r}; annotate it as Annotated[type, rule]")
+
+
+def arguments(cls: type) -> List[str]:
+    """The constructor argument names of a schedule class, in order."""
+    return list(cls._rules)
+
+
+def registered() -> List[str]:
+    """Names of the registered schedule types, sorted."""
+    return sorted(_REGISTRY)
+
+
+def schedule_types() -> List[type]:
+    """The registered schedule classes, in the order they were declared."""
+    return list(_REGISTRY.values())
+
+
+def schedule_class(name: Any) -> type:
+    """The registered class called ``name``; a ValueError lists the valid names otherwise."""
+    if not isinstance(name, str) or name not in _REGISTRY:
+        raise ValueError(f"unknown schedule type {name!r}; valid types: {', '.join(registered())}")
+    return _REGISTRY[name]
+
+
+def build_schedule(config: Any, path: str = "") -> Schedule:
+    """A schedule from ``{"type": name, **arguments}``, nested schedules as nested configs. An error names where
+    in the config it happened (``at after.schedules[1]: ...``)."""
+    where = f"at {path}: " if path else ""
+    if not isinstance(config, dict) or "type" not in config:
+        raise TypeError(f"{where}a schedule config must be a dict with a 'type' key, got {config!r}")
+    try:
+        cls = schedule_class(config["type"])
+    except ValueError as error:
+        raise ValueError(f"{where}{error}") from None
+    if not cls.configurable():
+        raise ValueError(f"{where}{cls.__name__} takes a Python function, which a config cannot hold; build it in "
+                         f"code")
+    kwargs = build_arguments(cls, {k: v for k, v in config.items() if k != "type"}, path)
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError) as error:
+        if not where:
+            raise
+        raise type(error)(f"{where}{error}") from None
+
+
+def build_arguments(cls: type, config: Any, path: str = "") -> Dict[str, Any]:
+    """Constructor keyword arguments from a config (without ``type``): nested configs built, names checked."""
+    where = f"at {path}: " if path else ""
+    if not isinstance(config, dict):
+        raise TypeError(f"{where}a schedule config must be a dict, got {type(config).__name__}")
+    valid = arguments(cls)
+    unknown = sorted(set(config) - set(valid))
+    if unknown:
+        raise ValueError(f"{where}unknown argument(s) {', '.join(map(str, unknown))} for {cls.__name__}; "
+                         f"valid: {', '.join(valid)}")
+    return {key: _nested(value, f"{path}.{key}" if path else key) for key, value in config.items()}
+
+
+def evaluate(schedule: Schedule, steps: Any) -> np.ndarray:
+    """Values of ``schedule`` at many steps in one call of the cell, as a float32 NumPy array of ``steps``' shape.
+
+    >>> import ms_lr
+    >>> ms_lr.evaluate(ms_lr.CosineAnnealingLR(0.1, T_max=4), [0, 2, 4]).astype(float).round(6).tolist()
+    [0.1, 0.05, 0.0]
+    """
+    array = np.clip(np.asarray(steps, dtype=np.int64), 0, INT32_MAX).astype(np.int32)
+    return schedule(Tensor(array)).asnumpy()
+
+
+def _declare_arguments(cls: type) -> None:
+    """Read the constructor's type hints into rules and wrap the constructor so they run first."""
+    init = cls.__dict__["__init__"]
+    signature = inspect.signature(init)
+    hints = typing.get_type_hints(init, include_extras=True)
+    rules = {}
+    for name, parameter in list(signature.parameters.items())[1:]:
+        if parameter.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            raise TypeError(f"{cls.__name__}.__init__ must name its arguments (no *args/**kwargs): a config's "
+                            f"unknown key must be an error, not swallowed")
+        if name not in hints:
+            raise TypeError(f"{cls.__name__}.__init__: argument {name!r} needs a type hint (its check)")
+        rules[name] = rule_for(hints[name], f"{cls.__name__}.{name}")
+    cls._rules = rules
+
+    @functools.wraps(init)
+    def checked_init(self: Schedule, *args: Any, **kwargs: Any) -> None:
+        owner = type(self).__name__
+        try:
+            bound = signature.bind(self, *args, **kwargs)
+        except TypeError as error:
+            raise TypeError(f"For '{owner}', {error}") from None
+        bound.apply_defaults()
+        with named_errors(owner):
+            checked = {name: rules[name].check(name, value) for name, value in list(bound.arguments.items())[1:]}
+            init(self, **checked)
+        self._config = checked
+        bound_value = self.upper_bound()
+        if bound_value is not None and not bound_value <= FLOAT32_MAX:
+            raise ValueError(f"For '{owner}', the lr can reach {bound_value:.4g}, beyond float32's largest value "
+                             f"{FLOAT32_MAX:.4g}")
+
+    cls.__init__ = checked_init
+
+
+def _register(cls: type) -> None:
+    existing = _REGISTRY.get(cls.__name__)
+    if existing is not None and (existing.__module__, existing.__qualname__) != (cls.__module__, cls.__qualname__):
+        raise TypeError(f"a schedule type named {cls.__name__} is already registered (from {existing.__module__}); "
+                        f"rename the class or declare it with registered=False")
+    _REGISTRY[cls.__name__] = cls
+
+
+def _is_schedule_type(hint: Any) -> bool:
+    return isinstance(hint, type) and issubclass(hint, Schedule)
+
+
+def _unwrap(rule: Rule) -> Rule:
+    return rule.inner if isinstance(rule, OptionalRule) else rule
+
+
+def _is_lr_rule(rule: Rule) -> bool:
+    return isinstance(_unwrap(rule), (LrRule, ScheduleOrLrRule))
+
+
+def _as_reference(value: Any) -> Any:
+    if isinstance(value, Schedule):
+        return value.reference
+    if isinstance(value, (list, tuple)) and any(isinstance(v, Schedule) for v in value):
+        return [_as_reference(v) for v in value]
+    return value
+
+
+def _config_value(value: Any) -> Any:
+    if isinstance(value, Schedule):
+        return value.to_dict()
+    if isinstance(value, (list, tuple)):
+        return [_config_value(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    return value
+
+
+def _short_repr(value: Any) -> str:
+    if isinstance(value, np.ndarray):
+        return repr(value.tolist()) if value.size <= 8 else f"<{value.size} values>"
+    return repr(value)
+
+
+def _nested(value: Any, path: str) -> Any:
+    if isinstance(value, dict) and "type" in value:
+        return build_schedule(value, path)
+    if isinstance(value, list) and value and all(isinstance(v, dict) and "type" in v for v in value):
+        return [build_schedule(v, f"{path}[{i}]") for i, v in enumerate(value)]
+    return value
+

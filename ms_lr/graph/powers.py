@@ -1,0 +1,60 @@
+"""Integer powers of a decay factor, accurate for every exponent up to 2**31 - 1."""
+import math
+
+import mindspore as ms
+import numpy as np
+from mindspore import Tensor, nn, ops
+
+from ms_lr.graph.constants import f32
+
+__all__ = ["IntegerPower"]
+
+_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
+
+
+class IntegerPower(nn.Cell):
+    """``base ** n`` (``0 < base <= 1``) for int32 ``n >= 0``, within 2.3e-7 relative (measured) for every ``n`` up to
+    ``2**31 - 1``.
+
+    ``pow(float32(base), n)`` alone is off by ``n`` times the base's rounding error (16% at ``base = 1 - 1e-6``,
+    ``n = 1.4e7``), and MindSpore's CPU ``exp`` is off by up to 7e-6. So the rounding is carried separately:
+    ``base**n = pow(b32, n) * pow(2, n * log2(base / b32))``, where 2 is exact and the second exponent is tiny.
+    That is exact while ``n`` is (``n <= 2**24``). A base within ``2**-20`` of 1 still matters past ``2**24``, where
+    ``n`` rounds in float32; there ``base**n = 2**(hi * l8) * 2**(lo * l8) * 2**(n * rest)`` with ``n = hi + lo``
+    split on 2**15 and ``log2(base) = l8 + rest`` split after 8 significant bits, so each big product is exact.
+    A base below float32's smallest normal number (``1.2e-38``) has ``base**n`` at or below it for every ``n >= 1``,
+    which float32 holds as 0 (or a subnormal a device may flush): there the power is ``1`` at ``n = 0``, else 0.
+    """
+
+    def __init__(self, base: float):
+        super().__init__()
+        self.two = f32(2.0)
+        self.tiny = base < _FLOAT32_TINY
+        self.near_one = base >= 1.0 - 2.0**-20
+        if self.tiny:
+            return
+        if self.near_one:
+            log2 = math.log2(base)
+            exponent = math.frexp(log2)[1]
+            head = math.ldexp(round(math.ldexp(log2, 8 - exponent)), exponent - 8) if log2 else 0.0
+            self.head, self.rest = f32(head), f32(log2 - head)
+        else:
+            rounded = float(np.float32(base))
+            self.base = f32(rounded)
+            correction = math.log2(base / rounded)
+            self.correction = f32(correction) if correction != 0.0 else None
+
+    def of(self, n: Tensor) -> Tensor:
+        """``base ** n`` for int32 ``n >= 0``, float32."""
+        if self.tiny:
+            return ops.cast(n == 0, ms.float32)
+        exponent = ops.cast(n, ms.float32)
+        if self.near_one:
+            high = ops.floor_div(n, 32768) * 32768
+            low = ops.cast(n - high, ms.float32)
+            return (ops.pow(self.two, ops.cast(high, ms.float32) * self.head) * ops.pow(self.two, low * self.head)
+                    * ops.pow(self.two, exponent * self.rest))
+        power = ops.pow(self.base, exponent)
+        if self.correction is not None:
+            power = power * ops.pow(self.two, exponent * self.correction)
+        return power

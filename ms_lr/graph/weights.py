@@ -1,0 +1,85 @@
+"""Weights of the two ends of a phase, and mixing two lrs by them without losing relative precision.
+
+A phase moves between two lrs, ``low`` and ``high``; at a step it is ``low * w_low + high * w_high`` with
+``w_low + w_high = 1``. Each weight is computed from its *own* exact integer count (steps done, steps left), so a
+weight approaching 0 keeps its relative precision, and so does the lr approaching that end.
+"""
+from typing import Optional, Tuple
+
+import mindspore as ms
+from mindspore import Tensor, nn, ops
+
+from ms_lr.graph.constants import f32
+
+__all__ = ["cosine_weights", "Endpoints", "Ramp"]
+
+
+def cosine_weights(remaining: Tensor, elapsed: Tensor, scale: Tensor) -> Tuple[Tensor, Tensor]:
+    r"""``(sin(remaining * scale)**2, sin(elapsed * scale)**2)``: the weights of a cosine phase's top and floor.
+
+    A cosine phase of ``D`` steps at step ``t`` is :math:`\tfrac12(1+\cos(\pi t/D)) = \sin^2(\tfrac\pi2 (D-t)/D)`
+    on top and :math:`\sin^2(\tfrac\pi2 t/D)` on the floor (they sum to 1). Each weight is a sine of its *own* exact
+    count, ``remaining = D - t`` or ``elapsed = t`` (float32: exact below 2**24, one rounding above), times
+    ``scale = pi / (2 D)``, so each stays within a few float32 ulps *relative to itself* where it approaches 0.
+    ``0.5 * (1 + cos(...))`` in float32 cancels to noise there, and ``cos(x)**2`` near ``x = pi/2`` is off by the
+    rounding of ``pi/2``. In graph mode an unused weight is pruned, so a caller that needs one pays one sine.
+    """
+    top = ops.sin(remaining * scale)
+    floor = ops.sin(elapsed * scale)
+    return top * top, floor * floor
+
+
+class Endpoints(nn.Cell):
+    """Two lrs a phase moves between, and the cheapest exact way to mix them by weights that sum to 1.
+
+    ``low + (high - low) * w_high`` is one op shorter than ``low * w_low + high * w_high`` and exact while
+    ``high >= low``; where ``high`` may be below ``low`` (a decaying peak under a floor, a decreasing ramp) it
+    cancels, so the two-weight form is used. With ``low == 0`` it is ``high * w_high``. The form is chosen once,
+    here, from Python floats. ``lowest_high`` is the smallest value a ``high`` passed at run time can take.
+    """
+
+    def __init__(self, low: float, high: float, lowest_high: Optional[float] = None):
+        super().__init__()
+        lowest = high if lowest_high is None else lowest_high
+        self.low, self.high = f32(low), f32(high)
+        self.form = "zero-low" if low == 0.0 else ("rising" if lowest >= low else "two-weight")
+
+    def mix(self, w_low: Tensor, w_high: Tensor, high: Optional[Tensor] = None) -> Tensor:
+        """``low * w_low + high * w_high`` (``high`` the constant one unless given)."""
+        high = self.high if high is None else high
+        if self.form == "zero-low":
+            return high * w_high
+        if self.form == "rising":
+            return self.low + (high - self.low) * w_high
+        return self.low * w_low + high * w_high
+
+
+class Ramp(nn.Cell):
+    """The linear ramp from ``start`` (step 0) to ``end`` (reached at step ``length``) every warmup uses.
+
+    A rising ramp is ``start + k * slope`` (``k * slope`` from 0): no cancellation, one rounding of the slope. A
+    falling one is ``start * (L - k) / L + end * k / L``, weights from exact integers, so it keeps relative
+    precision as it approaches an ``end`` near 0. :meth:`weights` gives the two weights for a runtime ``end``.
+    """
+
+    def __init__(self, start: float, end: float, length: int):
+        super().__init__()
+        self.length = length
+        self.inv_length = f32(1.0 / length)
+        self.rising = end >= start
+        self.start_is_zero = start == 0.0
+        self.start, self.end = f32(start), f32(end)
+        self.slope = f32((end - start) / length)
+
+    def at(self, step: Tensor) -> Tensor:
+        """The ramp's value at int32 ``step`` (not clamped: the caller selects it below ``length``)."""
+        if self.rising:
+            done = ops.cast(step, ms.float32) * self.slope
+            return done if self.start_is_zero else self.start + done
+        w_start, w_end = self.weights(step)
+        return self.start * w_start + self.end * w_end
+
+    def weights(self, step: Tensor) -> Tuple[Tensor, Tensor]:
+        """``((L - k) / L, k / L)``, each from its exact integer."""
+        return (ops.cast(self.length - step, ms.float32) * self.inv_length,
+                ops.cast(step, ms.float32) * self.inv_length)

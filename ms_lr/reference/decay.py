@@ -1,0 +1,62 @@
+"""References of the decays: step, multi-step, exponential, constant, linear, polynomial, WSD, inverse square root."""
+from typing import Sequence
+
+import numpy as np
+from numpy.typing import ArrayLike
+
+from ms_lr.reference.common import cosine, steps_of, warmup_ramp
+
+__all__ = ["step_decay", "multi_step_decay", "exponential_decay", "constant_factor", "linear_factor",
+           "polynomial_decay", "warmup_stable_decay", "inverse_sqrt"]
+
+
+def step_decay(steps: ArrayLike, base_lr: float, step_size: int, gamma: float) -> np.ndarray:
+    """base_lr * gamma ** floor(k / step_size)."""
+    return base_lr * np.power(float(gamma), (steps_of(steps) // step_size).astype(np.float64))
+
+
+def multi_step_decay(steps: ArrayLike, base_lr: float, milestones: Sequence[int], gamma: float) -> np.ndarray:
+    """base_lr * gamma ** (number of milestones <= k), a repeated milestone counting twice."""
+    passed = np.searchsorted(np.asarray(milestones, dtype=np.int64), steps_of(steps), side="right")
+    return base_lr * np.power(float(gamma), passed.astype(np.float64))
+
+
+def exponential_decay(steps: ArrayLike, base_lr: float, gamma: float) -> np.ndarray:
+    """base_lr * gamma ** k."""
+    return base_lr * np.power(float(gamma), steps_of(steps).astype(np.float64))
+
+
+def constant_factor(steps: ArrayLike, base_lr: float, factor: float, total_iters: int) -> np.ndarray:
+    """base_lr * factor before total_iters, base_lr after."""
+    return np.where(steps_of(steps) < total_iters, base_lr * factor, base_lr)
+
+
+def linear_factor(steps: ArrayLike, base_lr: float, start_factor: float, end_factor: float,
+                  total_iters: int) -> np.ndarray:
+    """base_lr * (start + (end - start) * min(k, T) / T)."""
+    t = np.minimum(steps_of(steps), total_iters) / total_iters
+    return base_lr * (start_factor + (end_factor - start_factor) * t)
+
+
+def polynomial_decay(steps: ArrayLike, base_lr: float, total_iters: int, power: float) -> np.ndarray:
+    """base_lr * (1 - min(k, T) / T) ** power."""
+    return base_lr * (1.0 - np.minimum(steps_of(steps), total_iters) / total_iters) ** power
+
+
+def warmup_stable_decay(steps: ArrayLike, peak_lr: float, warmup_steps: int, stable_steps: int, decay_steps: int,
+                        min_lr: float, decay: str, start_lr: float) -> np.ndarray:
+    """Linear warmup from start_lr, a plateau at peak_lr, then linear / cosine / 1-sqrt decay to min_lr, held."""
+    k = steps_of(steps)
+    t = np.clip((k - warmup_steps - stable_steps) / decay_steps, 0.0, 1.0)
+    shape = {"linear": 1.0 - t, "cosine": cosine(0.0, 1.0, t, 1.0), "1-sqrt": 1.0 - np.sqrt(t)}[decay]
+    lr = min_lr + (peak_lr - min_lr) * shape
+    if warmup_steps:
+        lr = np.where(k < warmup_steps, warmup_ramp(k, start_lr, peak_lr, warmup_steps), lr)
+    return lr
+
+
+def inverse_sqrt(steps: ArrayLike, peak_lr: float, warmup_steps: int, start_lr: float) -> np.ndarray:
+    """Linear warmup to peak_lr at W, then peak_lr * sqrt(W / k)."""
+    k = steps_of(steps)
+    return np.where(k < warmup_steps, warmup_ramp(k, start_lr, peak_lr, warmup_steps),
+                    peak_lr * np.sqrt(warmup_steps / np.maximum(k, 1)))

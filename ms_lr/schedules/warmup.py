@@ -1,0 +1,136 @@
+"""Warmups in front of any schedule: a linear ramp, or a constant low lr."""
+from typing import List, Optional, Union
+
+import numpy as np
+from mindspore import Tensor, ops
+
+from ms_lr.core.arguments import Lr, Steps
+from ms_lr.core.schedule import Schedule
+from ms_lr.graph.constants import f32
+from ms_lr.graph.weights import Ramp
+from ms_lr.reference.warmup import constant_warmup, linear_warmup
+
+__all__ = ["LinearWarmup", "ConstantWarmup"]
+
+
+class _Warmup(Schedule, abstract=True):
+    """Shared wiring: ``after`` (a schedule or a constant), the warmup length and where ``after``'s clock starts."""
+
+    def _setup(self, after: Union[Schedule, float], warmup_steps: int, warmup_prefix: bool) -> None:
+        self.after = after
+        self.warmup_steps = warmup_steps
+        self.warmup_prefix = warmup_prefix
+        self.after_constant = None if isinstance(after, Schedule) else f32(after)
+
+    def _after(self, step: Tensor) -> Tensor:
+        if self.after_constant is not None:
+            return self.after_constant
+        if self.warmup_prefix:
+            step = ops.maximum(step - self.warmup_steps, 0)
+        return self.after.value(step)
+
+    def _first_after_value(self) -> float:
+        """``after`` at its own step 0, from its float32 cell (evaluated eagerly, no graph compiled)."""
+        if self.after_constant is not None:
+            return float(self.after_constant.asnumpy())
+        return float(self.after.value(Tensor(np.int32(0))).asnumpy())
+
+    def boundaries(self, last: int) -> List[int]:
+        marks = [self.warmup_steps] if 0 < self.warmup_steps <= last else []
+        if isinstance(self.after, Schedule):
+            shift = self.warmup_steps if self.warmup_prefix else 0
+            marks += [m + shift for m in self.after.boundaries(last - shift) if m + shift > self.warmup_steps]
+        return marks
+
+
+class LinearWarmup(_Warmup, reference=linear_warmup):
+    r"""A linear warmup in front of ``after``, a schedule or a constant lr.
+
+    .. math::
+        \eta_k = \begin{cases}
+        \text{start} + (\text{end} - \text{start})\, k / W & k < W \\
+        \text{after}(k - W) & k \ge W \quad (\text{after}(k) \text{ if warmup\_prefix is False})
+        \end{cases}
+
+    ``end_lr`` defaults to ``after`` at its own step 0, so the ramp meets the schedule without a jump. This covers:
+
+    - gradual warmup (seed 002): ``LinearWarmup(after, W)`` ramps from 0 to the schedule's first value;
+    - YOLOv3's ``warmup_factor`` (``LambdaLR`` with ``f = factor * (1 - k/W) + k/W``):
+      ``LinearWarmup(lr0, W, start_lr=lr0 * factor)``;
+    - warmup then cosine (seed 004): ``LinearWarmup(CosineAnnealingLR(lr, T_max - W, eta_min), W)``.
+
+    Like timm's ``warmup_prefix=True`` (the default here), ``after`` starts its own clock when the warmup ends; with
+    ``warmup_prefix=False`` it runs on the global step and the warmup covers its first ``W`` steps. ``W = 0`` is no
+    warmup: the schedule is ``after``.
+
+    Args:
+        after (Union[Schedule, float]): The schedule (or constant lr) that follows the warmup.
+        warmup_steps (int): Warmup length ``W >= 0`` in steps.
+        start_lr (float): The lr at step 0. Default: ``0.0``.
+        end_lr (float): The lr the ramp heads for, reached at step ``W``. Default: ``None``, ``after`` at step 0.
+        warmup_prefix (bool): Whether ``after`` restarts its clock at step ``W``. Default: ``True``.
+
+    Raises:
+        TypeError: If ``after`` is neither a Schedule nor a number, or another argument has the wrong type.
+        ValueError: If ``warmup_steps < 0`` or an lr is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, T_max=2), warmup_steps=2)
+        >>> ms_lr.evaluate(sched, range(5)).astype(float).round(5).tolist()
+        [0.0, 0.05, 0.1, 0.05, 0.0]
+    """
+
+    def __init__(self, after: Union[Schedule, float], warmup_steps: Steps, start_lr: Lr = 0.0,
+                 end_lr: Optional[Lr] = None, warmup_prefix: bool = True):
+        super().__init__()
+        self._setup(after, warmup_steps, warmup_prefix)
+        self.ramp = None
+        if warmup_steps:
+            # The cell's ramp target comes from after's own cell, not from the reference it is checked against.
+            target = self._first_after_value() if end_lr is None else end_lr
+            self.ramp = Ramp(start_lr, target, warmup_steps)
+
+    def value(self, step: Tensor) -> Tensor:
+        if self.ramp is None:
+            # where() with a condition that never holds broadcasts a constant after to the step's shape.
+            return ops.where(step < 0, 0.0, self._after(step)) if self.after_constant is not None \
+                else self._after(step)
+        return ops.where(step < self.warmup_steps, self.ramp.at(step), self._after(step))
+
+
+class ConstantWarmup(_Warmup, reference=constant_warmup):
+    r"""A constant ``start_lr`` for the first ``warmup_steps`` steps, then ``after`` (seed 002's constant warmup).
+
+    .. math::
+        \eta_k = \begin{cases} \text{start\_lr} & k < W \\ \text{after}(k - W) & k \ge W \end{cases}
+
+    torch's ``ConstantLR(factor, total_iters)`` on a constant lr is ``ConstantWarmup(lr, total_iters, lr * factor)``.
+    ``W = 0`` is no warmup: the schedule is ``after``.
+
+    Args:
+        after (Union[Schedule, float]): The schedule (or constant lr) that follows the warmup.
+        warmup_steps (int): Warmup length ``W >= 0`` in steps.
+        start_lr (float): The lr during the warmup.
+        warmup_prefix (bool): Whether ``after`` restarts its clock at step ``W``. Default: ``True``.
+
+    Raises:
+        TypeError: If ``after`` is neither a Schedule nor a number, or another argument has the wrong type.
+        ValueError: If ``warmup_steps < 0`` or an lr is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.ConstantWarmup(0.1, warmup_steps=2, start_lr=0.01)
+        >>> ms_lr.evaluate(sched, range(4)).astype(float).round(5).tolist()
+        [0.01, 0.01, 0.1, 0.1]
+    """
+
+    def __init__(self, after: Union[Schedule, float], warmup_steps: Steps, start_lr: Lr,
+                 warmup_prefix: bool = True):
+        super().__init__()
+        self._setup(after, warmup_steps, warmup_prefix)
+        self.start_lr = f32(start_lr)
+
+    def value(self, step: Tensor) -> Tensor:
+        # where() broadcasts the scalar constant to the step's shape.
+        return ops.where(step < self.warmup_steps, self.start_lr, self._after(step))

@@ -1,0 +1,1 @@
+"""Tools around the schedules: configs (dict/YAML/JSON), plots and the command line."""

@@ -1,0 +1,114 @@
+"""Preview a schedule: evaluate the cell over many steps (in chunks, with progress), overlay the reference, mark its
+restarts and phase boundaries, and optionally overlay the matching torch scheduler."""
+import inspect
+import textwrap
+from typing import Any, Callable, Dict, Optional
+
+import numpy as np
+
+from ms_lr.core.arguments import LrRule
+from ms_lr.core.progress import Progress
+from ms_lr.core.schedule import Schedule, evaluate
+
+__all__ = ["sweep", "sample_steps", "torch_values", "plot", "CHUNK"]
+
+# Above this many steps the cell is evaluated in chunks so progress can be shown; each chunk is one vector call.
+CHUNK = 1 << 20
+MAX_MARKS = 200
+
+
+def sweep(schedule: Schedule, steps: Any, progress: Optional[Callable[[str], None]] = None) -> np.ndarray:
+    """Cell values (float32) at ``steps``: one vector call per chunk of 2**20 steps, reporting progress."""
+    steps = np.asarray(steps, dtype=np.int64)
+    if steps.size <= CHUNK:
+        return evaluate(schedule, steps)
+    out = np.empty(steps.size, dtype=np.float32)
+    report = Progress("evaluated", steps.size, progress, interval=0.0)
+    for begin in range(0, steps.size, CHUNK):
+        # Pad the last chunk to the full size so every call reuses one compiled graph.
+        chunk = steps[begin:begin + CHUNK]
+        padded = np.resize(chunk, CHUNK) if chunk.size < CHUNK else chunk
+        out[begin:begin + chunk.size] = evaluate(schedule, padded)[:chunk.size]
+        report.update(begin + chunk.size)
+    return out
+
+
+def sample_steps(total: int, points: int) -> np.ndarray:
+    """At most ``points`` steps spread over ``[0, total)``, always including every step when there are fewer."""
+    if total <= points:
+        return np.arange(total)
+    return np.unique(np.linspace(0, total - 1, points).round().astype(np.int64))
+
+
+def torch_values(schedule: Schedule, total: int) -> Optional[np.ndarray]:
+    """The lr of the schedule's torch counterpart (declared on its class) for ``total`` steps; ``None`` without
+    torch, without a counterpart, or where the schedule uses an argument torch lacks."""
+    counterpart = type(schedule).torch_counterpart
+    if counterpart is None:
+        return None
+    try:
+        import torch
+    except ImportError:
+        return None
+    module_name, class_name = counterpart.split(".")
+    torch_class = getattr(getattr(torch.optim, module_name), class_name)
+    accepted = inspect.signature(torch_class).parameters
+    ours = inspect.signature(type(schedule).__init__).parameters
+    config = schedule.get_config()
+    for name, value in config.items():
+        # An argument torch lacks must be at its default, or torch's curve is another schedule's.
+        if name not in accepted and ours[name].default is not inspect.Parameter.empty and \
+                value != ours[name].default:
+            return None
+    lr_name = next(name for name, rule in type(schedule)._rules.items() if isinstance(rule, LrRule))
+    kwargs: Dict[str, Any] = {k: v for k, v in config.items() if k in accepted}
+    if "cycle_momentum" in accepted:
+        kwargs["cycle_momentum"] = False
+    if "total_steps" in accepted:
+        total = min(total, config["total_steps"])      # torch raises past total_steps
+    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=config[lr_name])
+    scheduler = torch_class(optimizer, **kwargs)
+    values = []
+    for _ in range(total):
+        values.append(optimizer.param_groups[0]["lr"])
+        optimizer.step()
+        scheduler.step()
+    return np.array(values)
+
+
+def plot(schedule: Schedule, total_steps: int, path: str, points: int = 4000, with_torch: bool = False,
+         title: Optional[str] = None, log_scale: bool = False,
+         progress: Optional[Callable[[str], None]] = None) -> Dict[str, Any]:
+    """Write a PNG of ``schedule`` over ``[0, total_steps)``; return the figure's summary as a dict.
+
+    The cell is evaluated at every step (so the plotted extremes are real), then drawn at ``points`` samples with
+    the float64 reference overlaid, restarts/phase boundaries as vertical lines, and the torch scheduler if asked.
+    """
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    steps = np.arange(total_steps)
+    values = sweep(schedule, steps, progress)
+    shown = sample_steps(total_steps, points)
+    reference = schedule.reference(shown)
+    fig, ax = plt.subplots(figsize=(9, 4))
+    ax.plot(shown, values[shown], lw=2.4, label="ms_lr cell (float32)")
+    ax.plot(shown, reference, "--", lw=1.1, color="k", label="NumPy reference (float64)")
+    torch_lrs = torch_values(schedule, total_steps) if with_torch else None
+    if torch_lrs is not None:
+        visible = shown[shown < len(torch_lrs)]
+        ax.plot(visible, torch_lrs[visible], ":", lw=1.6, color="tab:red", label=f"torch {type(schedule).__name__}")
+    marks = schedule.boundaries(total_steps - 1)
+    for mark in marks[:MAX_MARKS]:
+        ax.axvline(mark, color="tab:gray", lw=0.6, alpha=0.5)
+    ax.set(xlabel="optimizer step", ylabel="learning rate", title=title or textwrap.fill(repr(schedule), 130))
+    ax.title.set_fontsize(9)
+    if log_scale:
+        ax.set_yscale("log")
+    ax.legend(loc="best", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+    plt.close(fig)
+    return {"steps": total_steps, "min": float(values.min()), "max": float(values.max()),
+            "boundaries": len(marks), "torch": torch_lrs is not None}

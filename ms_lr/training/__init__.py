@@ -1,0 +1,1 @@
+"""What connects schedules to training: callbacks for ``Model.train``/``Model.fit``."""
