@@ -64,3 +64,24 @@ INVALID = [
 def test_bad_arguments_raise_a_clear_error_naming_the_argument(make, error, name):
     with pytest.raises(error, match=name):
         make()
+
+
+def test_compositions_that_would_overflow_float32_are_refused_by_their_bounds():
+    with pytest.raises(ValueError, match="For 'Scaled', scale=1e\\+30 .* 1e\\+60, beyond float32"):
+        ms_lr.Scaled(ms_lr.CosineAnnealingLR(1e30, 10), 1e30)
+    with pytest.raises(ValueError, match="For 'Product', schedules multiply to an lr of up to 1e\\+60"):
+        ms_lr.Product([ms_lr.CosineAnnealingLR(1e30, 10), ms_lr.StepLR(1e30, 10)])
+    with pytest.raises(ValueError, match="For 'Product'"):
+        ms_lr.CosineAnnealingLR(1e30, 10) * ms_lr.StepLR(1e30, 10)
+    big = ms_lr.Scaled(ms_lr.CosineAnnealingLR(1e19, 10), 1e19)     # 1e38 fits
+    assert big.upper_bound() == pytest.approx(1e38)
+    assert np.isfinite(ms_lr.evaluate(big, np.arange(30))).all()
+
+
+def test_a_reducible_factor_is_checked_against_the_bound_too():
+    reducible = ms_lr.ReducibleLR(ms_lr.StepLR(1e30, 10))
+    with pytest.raises(ValueError, match="For 'ReducibleLR', factor=1e\\+10"):
+        reducible.set_factor(1e10)
+    with pytest.raises(ValueError, match="For 'ReducibleLR', factor must be >= 0"):
+        reducible.set_factor(-1.0)
+    assert reducible.get_factor() == 1.0

@@ -165,3 +165,25 @@ INVALID = [
 def test_bad_arguments_raise_a_clear_error_naming_the_argument(make, error, name):
     with pytest.raises(error, match=name):
         make()
+
+
+@pytest.mark.parametrize("make, name", [
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, cycle_mult=1e308, warmup_steps=2), "cycle_mult"),
+    (lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, 10, T_mult=10**400), "T_mult"),
+])
+def test_multipliers_too_large_are_value_errors_not_overflow_errors(make, name):
+    with pytest.raises(ValueError, match=f"{name} must be <= 2147483647"):
+        make()
+
+
+def test_the_largest_multiplier_is_exact_and_never_restarts_twice():
+    schedule = ms_lr.CosineAnnealingWarmRestarts(1.0, 10, T_mult=2**31 - 1)
+    steps = np.array([0, 5, 9, 10, 11, 2**30, 2**31 - 1])
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps))
+    assert schedule.boundaries(2**31 - 1) == [10]
+
+
+def test_a_peak_decay_below_float32s_range_is_accepted():
+    schedule = ms_lr.CosineAnnealingWarmupRestarts(10, 1.0, warmup_steps=2, gamma=1e-50)
+    steps = np.arange(100)
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps))

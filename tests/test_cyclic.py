@@ -77,3 +77,39 @@ INVALID = [
 def test_bad_arguments_raise_a_clear_error_naming_the_argument(make, error, name):
     with pytest.raises(error, match=name):
         make()
+
+
+@pytest.mark.parametrize("mode", ["triangular", "triangular2", "exp_range"])
+@pytest.mark.parametrize("base_lr, max_lr", [(1.0, 1e-6), (1.0, 1e-3), (0.1, 0.0), (5.0, 4.0)])
+def test_waves_pointing_down_keep_relative_precision(mode, base_lr, max_lr):
+    # torch allows max_lr < base_lr; base + (max - base) * h in float32 cancels near max_lr (1.3% off at 1e-6).
+    schedule = ms_lr.CyclicLR(base_lr, max_lr, step_size_up=3, step_size_down=5, mode=mode, gamma=0.999999)
+    steps = np.concatenate([np.arange(5000), np.arange(2**31 - 2000, 2**31)])
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=f"{mode} {base_lr}->{max_lr}")
+    if mode == "triangular":
+        assert ms_lr.evaluate(schedule, [3])[0] == pytest.approx(max_lr, rel=1e-6, abs=1e-12)
+
+
+@pytest.mark.parametrize("mode", ["triangular", "exp_range"])
+def test_a_gamma_too_small_for_float32_is_accepted_and_exact(mode):
+    # gamma = 1e-50 rounds to 0 in float32; gamma**k is 1 at k = 0 and below float32's range after.
+    schedule = ms_lr.CyclicLR(0.1, 1.0, step_size_up=4, mode=mode, gamma=1e-50)
+    steps = np.arange(100)
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=mode)
+
+
+@pytest.mark.parametrize("kwargs, name", [
+    (dict(div_factor=1e-40), "div_factor"),             # initial lr 1e39: inf at step 0, NaN at step 29 before
+    (dict(final_div_factor=1e-300), "final_div_factor"),   # final lr 4e297: inf from step 50 before
+])
+def test_one_cycle_lrs_beyond_float32_are_refused(kwargs, name):
+    with pytest.raises(ValueError, match=f"For 'OneCycleLR', {name} makes .* beyond float32"):
+        ms_lr.OneCycleLR(0.1, 100, **kwargs)
+
+
+def test_one_cycle_with_a_divisor_below_one_starts_above_max_lr_and_declares_it():
+    schedule = ms_lr.OneCycleLR(0.1, 100, div_factor=0.5, final_div_factor=0.5)
+    steps = np.arange(120)
+    values = ms_lr.evaluate(schedule, steps)
+    assert values.max() <= schedule.upper_bound() * (1 + 1e-6) and schedule.upper_bound() == pytest.approx(0.4)
+    assert_close(values, schedule.reference(steps))

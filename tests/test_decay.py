@@ -112,3 +112,37 @@ INVALID = [
 def test_bad_arguments_raise_a_clear_error_naming_the_argument(make, error, name):
     with pytest.raises(error, match=name):
         make()
+
+
+@pytest.mark.parametrize("make", [lambda: ms_lr.StepLR(0.1, 10, gamma=1e-50), lambda: ms_lr.ExponentialLR(0.1, 1e-50),
+                                  lambda: ms_lr.StepLR(1e30, 3, gamma=1e-39)],
+                         ids=["step", "exponential", "subnormal"])
+def test_gammas_below_float32s_range_are_accepted_and_exact(make):
+    # gamma rounds to 0 (or a subnormal) in float32; the power used to divide by it.
+    schedule = make()
+    steps = np.concatenate([np.arange(200), [2**31 - 1]])
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps))
+
+
+def test_multistep_gamma_that_overflows_is_a_value_error_not_an_overflow_error():
+    with pytest.raises(ValueError, match="For 'MultiStepLR', gamma=1e\\+300 over 2 milestones takes the lr to inf"):
+        ms_lr.MultiStepLR(0.1, [10, 20], gamma=1e300)
+    growing = ms_lr.MultiStepLR(0.1, [10, 20], gamma=100.0)        # growth that fits float32 is fine
+    assert growing.upper_bound() == pytest.approx(1000.0)
+    assert_close(ms_lr.evaluate(growing, np.arange(30)), growing.reference(np.arange(30)))
+
+
+def test_polynomial_powers_beyond_what_float32_holds_are_refused():
+    with pytest.raises(ValueError, match="For 'PolynomialLR', power must be <= 5.0, got 6.0"):
+        ms_lr.PolynomialLR(0.1, 100, power=6.0)
+    for total in (41, 100_003, 2**31 - 1):
+        schedule = ms_lr.PolynomialLR(1.0, total, power=5.0)
+        steps = np.unique(np.linspace(0, total, 20_001).astype(np.int64))
+        assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=f"T={total}")
+
+
+def test_a_power_too_small_for_float32_still_reaches_zero_at_the_end():
+    # float32(5e-324) is 0, and 0 ** 0 is 1: the lr used to jump back to base_lr at total_iters.
+    schedule = ms_lr.PolynomialLR(1.0, total_iters=5, power=5e-324)
+    np.testing.assert_array_equal(ms_lr.evaluate(schedule, [0, 4, 5, 6]), [1.0, 1.0, 0.0, 0.0])
+    assert_close(ms_lr.evaluate(schedule, np.arange(10)), schedule.reference(np.arange(10)))

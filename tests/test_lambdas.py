@@ -86,3 +86,25 @@ INVALID = [
 def test_bad_arguments_raise_a_clear_error_naming_the_argument(make, error, name):
     with pytest.raises(error, match=name):
         make()
+
+
+def test_tables_of_strings_or_bools_are_refused():
+    for values in (["0.1"], np.array(["0.1"]), [0.1, True], np.array([True, False]), "0.1"):
+        with pytest.raises(TypeError, match="For 'TabulatedLR', values must"):
+            ms_lr.TabulatedLR(values)
+    assert ms_lr.TabulatedLR(np.array([3, 2, 1], dtype=np.int64)).upper_bound() == 3.0   # integer tables are numbers
+
+
+@pytest.mark.parametrize("cls", [ms_lr.HostLambdaLR, ms_lr.MultiplicativeLR])
+def test_host_tables_past_the_cap_are_refused_with_their_memory_cost(cls):
+    calls = []
+    with pytest.raises(ValueError, match=r"total_steps=2,147,483,647 would call lr_lambda .* 24\.0 GiB .* 2\*\*25"):
+        cls(0.1, lambda k: calls.append(k) or 1.0, 2**31 - 1)
+    assert calls == []          # refused before a single call
+
+
+def test_long_tabulations_report_progress(capsys):
+    schedule = ms_lr.HostLambdaLR(0.1, lambda k: 1.0 / (1.0 + k), total_steps=2**20 + 10)
+    err = capsys.readouterr().err
+    assert "HostLambdaLR: tabulated" in err and f"{2**20 + 10:,}/{2**20 + 10:,} (100%" in err
+    assert ms_lr.evaluate(schedule, [2**20 + 9])[0] == pytest.approx(0.1 / (2**20 + 10), rel=1e-6)

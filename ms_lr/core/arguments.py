@@ -15,13 +15,17 @@ from typing import Annotated, Any, Callable, Optional, Sequence
 import numpy as np
 
 __all__ = [
-    "INT32_MAX", "FLOAT32_MAX", "Rule", "IntRule", "RealRule", "LrRule", "ChoiceRule", "FlagRule", "IntListRule",
-    "FunctionRule", "LrTableRule", "OptionalRule", "Lr", "Steps", "PositiveSteps", "Decay", "Milestones",
+    "INT32_MAX", "FLOAT32_MAX", "FLOAT32_TINY", "Rule", "IntRule", "RealRule", "Float32Rule", "LrRule", "ScaleRule",
+    "ChoiceRule", "FlagRule",
+    "IntListRule", "FunctionRule", "LrTableRule", "OptionalRule", "Lr", "Steps", "PositiveSteps", "Decay", "Milestones",
     "check_lr_fits",
 ]
 
 INT32_MAX = 2**31 - 1
 FLOAT32_MAX = float(np.finfo(np.float32).max)
+# float32's smallest normal number. Below it values are subnormal, and devices (and some of MindSpore's CPU worker
+# threads) flush them to 0: an lr there would be 0 on one run and not on another.
+FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 
 
 def _is_bool(value: Any) -> bool:
@@ -87,8 +91,10 @@ class RealRule(Rule):
                 f"high_open={self.high_open})")
 
 
-class LrRule(RealRule):
-    """A learning rate: finite, ``>= 0``, and no larger than float32 can hold."""
+class Float32Rule(RealRule):
+    """A non-negative float32 constant: finite, ``>= 0``, and a normal float32 number (0, or 1.18e-38 to 3.4e38)."""
+
+    what = "value"
 
     def __init__(self) -> None:
         super().__init__(low=0.0)
@@ -97,10 +103,25 @@ class LrRule(RealRule):
         value = super().check(name, value)
         if value > FLOAT32_MAX:
             raise ValueError(f"{name} must fit in float32 (<= {FLOAT32_MAX:.4g}), got {value}")
+        if 0.0 < value < FLOAT32_TINY:
+            raise ValueError(f"{name} must be 0 or >= {FLOAT32_TINY:.4g} (float32's smallest normal number; smaller "
+                             f"{self.what}s are subnormal and devices flush them to 0), got {value}")
         return value
 
     def __repr__(self) -> str:
-        return "LrRule()"
+        return f"{type(self).__name__}()"
+
+
+class LrRule(Float32Rule):
+    """A learning rate: a normal float32 number ``>= 0``."""
+
+    what = "lr"
+
+
+class ScaleRule(Float32Rule):
+    """A constant factor an lr is multiplied by: a normal float32 number ``>= 0``."""
+
+    what = "factor"
 
 
 def check_lr_fits(name: str, value: float, what: str) -> float:
@@ -178,17 +199,20 @@ class LrTableRule(Rule):
     def check(self, name: str, value: Any) -> np.ndarray:
         if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
             raise TypeError(f"{name} must be a sequence of numbers, got {type(value).__name__}")
-        array = np.asarray(value)
-        if array.dtype.kind == "O":
-            bad = next((i for i, v in enumerate(value) if _is_bool(v) or not isinstance(v, numbers.Real)), None)
-            if bad is not None:
-                raise TypeError(f"{name} must hold real numbers; {name}[{bad}] is {_describe(value[bad])}")
-        elif array.dtype.kind not in "iuf":
-            # NumPy would parse strings ('0.1') and bools as numbers; a table of them is a mistake.
+        try:
+            array = np.asarray(value)
+        except ValueError:   # ragged nesting
+            raise ValueError(f"{name} must be a non-empty 1-D sequence of numbers") from None
+        if array.ndim != 1 or array.size == 0:
+            raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {array.shape}")
+        # NumPy reads '0.1' as a string and True as 1.0; neither is an lr someone meant to write.
+        items = value if not isinstance(value, np.ndarray) else ()
+        bad = next((i for i, v in enumerate(items) if _is_bool(v) or not isinstance(v, numbers.Real)), None)
+        if bad is not None:
+            raise TypeError(f"{name} must hold real numbers; {name}[{bad}] is {_describe(items[bad])}")
+        if array.dtype.kind not in "iuf":
             raise TypeError(f"{name} must hold real numbers, got an array of {array.dtype}")
         table = array.astype(np.float64)
-        if table.ndim != 1 or table.size == 0:
-            raise ValueError(f"{name} must be a non-empty 1-D sequence, got shape {table.shape}")
         bad = np.flatnonzero(~np.isfinite(table) | (table < 0) | (table > FLOAT32_MAX))
         if bad.size:
             raise ValueError(f"{name} must hold finite lrs >= 0 that fit float32; step {bad[0]} has {table[bad[0]]}")
@@ -213,6 +237,7 @@ class OptionalRule(Rule):
 
 # The annotations schedules use for the common kinds of argument.
 Lr = Annotated[float, LrRule()]
+Scale = Annotated[float, ScaleRule()]
 Steps = Annotated[int, IntRule(low=0)]
 PositiveSteps = Annotated[int, IntRule(low=1)]
 Decay = Annotated[float, RealRule(0.0, 1.0, low_open=True)]   # a per-step or per-cycle decay factor, 0 < gamma <= 1

@@ -19,8 +19,9 @@ def cyclic(steps: ArrayLike, base_lr: float, max_lr: float, step_size_up: int, s
     x = 1.0 + k / total - cycle
     ratio = step_size_up / total
     height = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
-    scale = {"triangular": np.ones_like(cycle), "triangular2": 1 / 2.0 ** (cycle - 1),
-             "exp_range": np.power(float(gamma), k.astype(np.float64))}[mode]
+    with np.errstate(over="ignore"):   # 2**(cycle - 1) overflows to inf for late cycles: the scale is then 0
+        scale = {"triangular": np.ones_like(cycle), "triangular2": 1 / 2.0 ** (cycle - 1),
+                 "exp_range": np.power(float(gamma), k.astype(np.float64))}[mode]
     return base_lr + (max_lr - base_lr) * height * scale
 
 

@@ -3,7 +3,7 @@ from typing import Annotated, List, Optional, Sequence
 
 from mindspore import Tensor, nn, ops
 
-from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, IntListRule, PositiveSteps, RealRule, Steps
+from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, IntListRule, PositiveSteps, Scale, Steps
 from ms_lr.core.schedule import Schedule, ScheduleListRule
 from ms_lr.graph.constants import f32
 from ms_lr.reference.compose import offset, per_epoch, product, scaled, sequential
@@ -79,7 +79,9 @@ class Product(Schedule, reference=product):
     Write factors as schedules with ``base_lr=1.0``: torch's ``ChainedScheduler([ConstantLR(opt, 0.1, 2),
     ExponentialLR(opt, 0.9)])`` on lr ``0.05`` is ``Product([ExponentialLR(0.05, 0.9), ConstantLR(1.0, 0.1, 2)])``,
     or ``ExponentialLR(0.05, 0.9) * ConstantLR(1.0, 0.1, 2)``. The product of the schedules' bounds must fit
-    float32.
+    float32 (a :class:`LambdaLR` declares no bound: a product holding one cannot be checked, and keeping it in
+    range is the lambda's job). The factors are float32: one below float32's smallest normal number (1.18e-38) is 0
+    in the product.
 
     Args:
         schedules (list[Schedule]): One or more schedules.
@@ -122,11 +124,12 @@ class Scaled(Schedule, reference=scaled):
     .. math:: \eta_k = \text{scale} \cdot \text{schedule}(k)
 
     Layer-wise decay: ``[{'params': layer_i, 'lr': Scaled(base, decay ** (depth - i))} ...]``; also written
-    ``base * 0.5``. ``scale`` times the schedule's upper bound must fit float32.
+    ``base * 0.5``. ``scale`` times the schedule's upper bound must fit float32. The product is taken in float32: a
+    value of ``schedule`` below float32's smallest normal number (1.18e-38) is 0 before it is scaled.
 
     Args:
         schedule (Schedule): The schedule to scale.
-        scale (float): The constant factor, ``>= 0``.
+        scale (float): The constant factor: 0, or a normal float32 number (1.18e-38 to 3.4e38).
 
     Raises:
         TypeError: If ``schedule`` is not a Schedule or ``scale`` not a real number.
@@ -138,7 +141,7 @@ class Scaled(Schedule, reference=scaled):
         [0.1, 0.05, 0.025]
     """
 
-    def __init__(self, schedule: Schedule, scale: Annotated[float, RealRule(low=0.0)]):
+    def __init__(self, schedule: Schedule, scale: Scale):
         super().__init__()
         bound = schedule.upper_bound()
         if bound is not None and not scale * bound <= FLOAT32_MAX:

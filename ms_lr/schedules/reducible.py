@@ -4,13 +4,13 @@ from typing import Annotated, List, Optional
 import numpy as np
 from mindspore import Parameter, Tensor
 
-from ms_lr.core.arguments import FLOAT32_MAX, RealRule
+from ms_lr.core.arguments import FLOAT32_MAX, ScaleRule
 from ms_lr.core.schedule import Schedule, named_errors
 from ms_lr.reference.compose import reducible
 
 __all__ = ["ReducibleLR"]
 
-_FACTOR = RealRule(low=0.0)
+_FACTOR = ScaleRule()
 
 
 class ReducibleLR(Schedule, reference=reducible):
@@ -24,7 +24,7 @@ class ReducibleLR(Schedule, reference=reducible):
 
     Args:
         schedule (Schedule): The schedule to scale.
-        factor (float): The starting factor, ``>= 0``. Default: ``1.0``.
+        factor (float): The starting factor: 0, or a normal float32 number. Default: ``1.0``.
 
     Raises:
         TypeError: If ``schedule`` is not a Schedule.
@@ -65,8 +65,8 @@ class ReducibleLR(Schedule, reference=reducible):
     def _check_bound(self, factor: float) -> None:
         bound = self.schedule.upper_bound()
         if bound is not None and not factor * bound <= FLOAT32_MAX:
-            raise ValueError(f"factor={factor} times the schedule's upper bound {bound:.4g} is beyond float32's "
-                             f"largest value")
+            raise ValueError(f"factor={factor:.4g} times the schedule's upper bound {bound:.4g} is beyond "
+                             f"float32's largest value")
 
     def boundaries(self, last: int) -> List[int]:
         return self.schedule.boundaries(last)

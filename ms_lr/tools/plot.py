@@ -95,7 +95,10 @@ def plot(schedule: Schedule, total_steps: int, path: str, points: int = 4000, wi
     fig, ax = plt.subplots(figsize=(9, 4))
     ax.plot(shown, values[shown], lw=2.4, label="ms_lr cell (float32)")
     ax.plot(shown, reference, "--", lw=1.1, color="k", label="NumPy reference (float64)")
-    torch_lrs = torch_values(schedule, total_steps) if with_torch else None
+    try:
+        torch_lrs = torch_values(schedule, total_steps) if with_torch else None
+    except ArithmeticError:       # torch's own failures, e.g. ConstantLR(factor=0) divides by the factor
+        torch_lrs = None
     if torch_lrs is not None:
         visible = shown[shown < len(torch_lrs)]
         ax.plot(visible, torch_lrs[visible], ":", lw=1.6, color="tab:red", label=f"torch {type(schedule).__name__}")
