@@ -13,9 +13,26 @@ from ms_lr.schedules.decay import (
                                    InverseSqrtLR,
                                    LinearLR,
                                    MultiStepLR,
+                                   PiecewiseConstantLR,
                                    PolynomialLR,
                                    StepLR,
                                    WarmupStableDecayLR,
+)
+from ms_lr.schedules.from_mindformers import (
+                                   ConstantWarmUpLR,
+                                   ConstantWithCoolDownLR,
+                                   CosineWithRestartsAndWarmUpLR,
+                                   CosineWithWarmUpLR,
+                                   LinearWithWarmUpLR,
+                                   PolynomialWithWarmUpLR,
+)
+from ms_lr.schedules.from_mindspore import (
+                                   CosineDecayLR,
+                                   ExponentialDecayLR,
+                                   InverseDecayLR,
+                                   NaturalExpDecayLR,
+                                   PolynomialDecayLR,
+                                   WarmUpLR,
 )
 from ms_lr.schedules.lambdas import HostLambdaLR, LambdaLR, MultiplicativeLR, TabulatedLR
 from ms_lr.schedules.reducible import ReducibleLR
@@ -23,17 +40,21 @@ from ms_lr.schedules.swa import SWALR
 from ms_lr.schedules.warmup import ConstantWarmup, LinearWarmup
 from ms_lr.tools.config import build, dump, load
 from ms_lr.training.callbacks import LRMonitor, ReduceLROnPlateau
+from ms_lr.training.groups import grouped_lr_schedule
 
 __all__ = [
     "Schedule", "evaluate", "registered",
     "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CosineAnnealingWarmupRestarts",
     "LinearWarmup", "ConstantWarmup",
-    "StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR",
+    "StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR", "PiecewiseConstantLR",
     "WarmupStableDecayLR", "InverseSqrtLR",
     "CyclicLR", "OneCycleLR", "SWALR",
     "SequentialLR", "Product", "Scaled", "PerEpoch", "Offset", "ReducibleLR",
     "LambdaLR", "TabulatedLR", "HostLambdaLR", "MultiplicativeLR",
-    "LRMonitor", "ReduceLROnPlateau",
+    "CosineDecayLR", "WarmUpLR", "PolynomialDecayLR", "ExponentialDecayLR", "NaturalExpDecayLR", "InverseDecayLR",
+    "ConstantWarmUpLR", "LinearWithWarmUpLR", "CosineWithWarmUpLR", "CosineWithRestartsAndWarmUpLR",
+    "PolynomialWithWarmUpLR", "ConstantWithCoolDownLR",
+    "LRMonitor", "ReduceLROnPlateau", "grouped_lr_schedule",
     "build", "load", "dump",
 ]
 __version__ = "0.1.0"

@@ -25,7 +25,7 @@ def max_relative_error(actual, expected, peak=None):
     return float((np.abs(actual - expected)[mask] / np.abs(expected)[mask]).max())
 
 
-def assert_close(actual, expected, peak=None, rtol=RELATIVE, context=""):
+def assert_close(actual, expected, peak=None, rtol=RELATIVE, context="", absolute=ABSOLUTE_BELOW_FLOOR):
     """Assert the contract; on failure, report the worst step."""
     actual = np.asarray(actual, dtype=np.float64)
     expected = np.asarray(expected, dtype=np.float64)
@@ -39,7 +39,7 @@ def assert_close(actual, expected, peak=None, rtol=RELATIVE, context=""):
     assert rel.max() <= rtol, (f"{context}: relative error {rel.max():.3g} at index {worst}: "
                                f"{actual.flat[worst]!r} vs {expected.flat[worst]!r}")
     below = np.abs(actual - expected)[~mask]
-    assert below.size == 0 or below.max() <= max(ABSOLUTE_BELOW_FLOOR * peak, SLACK), (
+    assert below.size == 0 or below.max() <= max(absolute * peak, SLACK), (
         f"{context}: absolute error {below.max():.3g} below the 1e-6 x peak floor")
     return float(rel.max())
 

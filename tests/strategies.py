@@ -67,7 +67,8 @@ def _canonical(rule, cls, name, depth):
     if isinstance(rule, FlagRule):
         return False
     if isinstance(rule, IntListRule):
-        return [max(rule.low, 1) * 10]
+        # Two milestones beside three schedules or three values: the shapes the relations between them want.
+        return [max(rule.low, 1) * 10, max(rule.low, 1) * 20]
     if isinstance(rule, FunctionRule):
         return TENSOR_LAMBDAS[0] if _takes_tensor(cls, name) else HOST_LAMBDAS[0]
     if isinstance(rule, LrTableRule):
@@ -77,19 +78,23 @@ def _canonical(rule, cls, name, depth):
     if isinstance(rule, ScheduleOrLrRule):
         return ms_lr.CosineAnnealingLR(0.1, 20)
     if isinstance(rule, ScheduleListRule):
-        return [ms_lr.StepLR(0.1, 7, 0.5), ms_lr.CosineAnnealingLR(0.05, 30)][:max(rule.minimum, 1)] + \
-            [ms_lr.ConstantLR(0.1)] * max(rule.minimum - 2, 0)
+        return [ms_lr.StepLR(0.1, 7, 0.5), ms_lr.CosineAnnealingLR(0.05, 30), ms_lr.ConstantLR(0.1)] + \
+            [ms_lr.ConstantLR(0.1)] * max(rule.minimum - 3, 0)
     raise TypeError(f"no canonical value for {rule!r} ({cls.__name__}.{name})")
 
 
 def example(cls):
-    """One valid instance: each argument at its default, or at a canonical value of its rule."""
+    """One valid instance: each argument at its default, or at a canonical value of its rule; if that combination is
+    refused (an optional argument such as total_steps needed after all), optional arguments at canonical values."""
     signature = inspect.signature(inspect.unwrap(cls.__init__))
-    kwargs = {}
-    for name, rule in cls._rules.items():
-        if signature.parameters[name].default is inspect.Parameter.empty:
-            kwargs[name] = _canonical(rule, cls, name, 0)
-    return cls(**kwargs)
+    kwargs = {name: _canonical(rule, cls, name, 0) for name, rule in cls._rules.items()
+              if signature.parameters[name].default is inspect.Parameter.empty}
+    try:
+        return cls(**kwargs)
+    except (TypeError, ValueError):
+        filled = {name: _canonical(rule.inner, cls, name, 0) for name, rule in cls._rules.items()
+                  if isinstance(rule, OptionalRule) and "ratio" not in name}
+        return cls(**{**kwargs, **filled})
 
 
 # --- random valid values ----------------------------------------------------------------------------------------------

@@ -143,6 +143,8 @@ def test_random_configs_match_the_torch_counterpart(cls, data):
     assume(np.isfinite(expected).all())
     steps = np.arange(len(expected))
     peak = max(schedule.upper_bound(), 1e-30)
-    assert_close(schedule.reference(steps), expected, peak=peak, context=f"{schedule!r} reference vs torch")
-    assert_close(schedule(Tensor(steps.astype(np.int32))).asnumpy(), expected, peak=peak,
+    # torch's recursive float64 formulas drift by ~1e-11 of the peak near 0: a looser absolute floor against torch.
+    assert_close(schedule.reference(steps), expected, peak=peak, absolute=1e-9,
+                 context=f"{schedule!r} reference vs torch")
+    assert_close(schedule(Tensor(steps.astype(np.int32))).asnumpy(), expected, peak=peak, absolute=1e-9,
                  context=f"{schedule!r} cell vs torch")

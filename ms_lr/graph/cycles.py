@@ -3,7 +3,8 @@
 Cycle positions are integer arithmetic on int32 steps, so every restart lands on its exact step; floating point
 enters only for the phase inside a cycle.
 """
-from typing import Callable, List, Sequence, Tuple
+from fractions import Fraction
+from typing import Callable, List, Optional, Sequence, Tuple
 
 import mindspore as ms
 import numpy as np
@@ -12,7 +13,7 @@ from mindspore import Tensor, nn, ops
 from ms_lr.core.arguments import INT32_MAX
 from ms_lr.graph.constants import f32
 
-__all__ = ["CycleTable", "EntryConstant"]
+__all__ = ["CycleTable", "EntryConstant", "FractionalCycles"]
 
 
 class CycleTable(nn.Cell):
@@ -98,3 +99,66 @@ class EntryConstant(nn.Cell):
         if self.single:
             return self.values
         return ops.gather(self.values, entry, 0)
+
+
+class FractionalCycles(nn.Cell):
+    """Cycles of one real length ``L`` (an exact ``Fraction``), from real step 0 up to ``horizon``.
+
+    Cycle ``j`` covers the real interval ``[j L, (j + 1) L)``; an integer step belongs to the last cycle that starts
+    at or before it. The boundaries are exact rationals, so every restart lands on its exact integer step (the first
+    step ``>= j L``). Inside a cycle the real steps elapsed, ``k - j L``, and remaining, ``(j + 1) L - k``, are each an
+    exact integer plus a fraction of the cycle's own (``ceil(j L) - j L``, ``(j + 1) L - (ceil((j + 1) L) - 1)``), so
+    each keeps its relative precision where it approaches 0. An integral ``L`` is plain int32 division; otherwise the
+    cycles up to the horizon are a table of at most ``LIMIT`` entries looked up with ``searchsorted``. Steps past the
+    horizon are clamped to it: the caller holds a constant there.
+    """
+
+    LIMIT = 65536
+
+    def __init__(self, length: Fraction, horizon: int, argument: str = "the cycle length") -> None:
+        super().__init__()
+        if length <= 0:
+            raise ValueError(f"{argument} gives a cycle length of {length}; it must be > 0")
+        self.length = length
+        # A cycle longer than the int32 range never ends there: only the steps elapsed are needed.
+        self.unbounded = length > INT32_MAX
+        self.integral = length.denominator == 1 or self.unbounded
+        if self.integral:
+            self.period = min(int(length), INT32_MAX)
+            return
+        # Boundaries j p / q in integers: ceil(j p / q) = -(-j p // q); fractions as exact int ratios to float.
+        p, q = length.numerator, length.denominator
+        count = max(1, -(-max(horizon, 1) * q // p))
+        if count > self.LIMIT:
+            raise ValueError(f"{argument} makes {count:,} cycles of {float(length):.6g} steps within {horizon:,} "
+                             f"steps; ms_lr keeps each turn an exact step in a table of at most {self.LIMIT:,}")
+        ceilings = [-(-j * p // q) for j in range(count + 1)]
+        starts, lasts = ceilings[:-1], [c - 1 for c in ceilings[1:]]
+        self.horizon = min(lasts[-1], INT32_MAX)
+        self.starts = Tensor(np.array(starts, dtype=np.int32))
+        self.heads = Tensor(np.array([(s * q - j * p) / q for j, s in enumerate(starts)], dtype=np.float32))
+        self.lasts = Tensor(np.array(lasts, dtype=np.int32))
+        self.tails = Tensor(np.array([((j + 1) * p - last * q) / q for j, last in enumerate(lasts)], dtype=np.float32))
+
+    def lookup(self, step: Tensor) -> Tuple[Tensor, Tensor, Optional[Tensor]]:
+        """``(cycle, elapsed, remaining)`` of int32 ``step >= 0``: the cycle index and the float32 real steps since
+        its start and to its end (``None`` for a cycle longer than the int32 range: it has not ended)."""
+        if self.unbounded:
+            return ops.zeros_like(step), ops.cast(step, ms.float32), None
+        if self.integral:
+            cycle = ops.floor_div(step, self.period)
+            position = step - cycle * self.period
+            return cycle, ops.cast(position, ms.float32), ops.cast(self.period - position, ms.float32)
+        step = ops.minimum(step, self.horizon)
+        entry = ops.searchsorted(self.starts, step, right=True, out_int32=True) - 1
+        elapsed = ops.cast(step - ops.gather(self.starts, entry, 0), ms.float32) + ops.gather(self.heads, entry, 0)
+        remaining = ops.cast(ops.gather(self.lasts, entry, 0) - step, ms.float32) + ops.gather(self.tails, entry, 0)
+        return entry, elapsed, remaining
+
+    def starts_up_to(self, last: int) -> List[int]:
+        """The integer step each cycle starts at, in ``(0, last]``."""
+        if self.unbounded:
+            return []
+        if self.integral:
+            return list(range(self.period, last + 1, self.period)) if last > 0 else []
+        return sorted({int(s) for s in self.starts.asnumpy() if 0 < s <= last})

@@ -8,9 +8,11 @@ from ms_lr.reference.common import cosine, cycles, steps_of
 __all__ = ["cosine_annealing", "cosine_warm_restarts", "cosine_warmup_restarts"]
 
 
-def cosine_annealing(steps: ArrayLike, base_lr: float, T_max: int, eta_min: float) -> np.ndarray:
-    """torch CosineAnnealingLR's closed form; past T_max the cosine continues (period 2 * T_max)."""
+def cosine_annealing(steps: ArrayLike, base_lr: float, T_max: int, eta_min: float, hold_floor: bool) -> np.ndarray:
+    """torch CosineAnnealingLR's closed form; past T_max the cosine continues (period 2 * T_max), or holds eta_min."""
     k = steps_of(steps)
+    if hold_floor:
+        return cosine(eta_min, base_lr, np.minimum(k, T_max), T_max)
     # Reduce by the period in integers first: cos(pi * k / T) for k near 2**31 loses ~1e-6 rad in float64.
     return cosine(eta_min, base_lr, k % (2 * T_max), T_max)
 

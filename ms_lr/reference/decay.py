@@ -7,7 +7,7 @@ from numpy.typing import ArrayLike
 from ms_lr.reference.common import cosine, steps_of, warmup_ramp
 
 __all__ = ["step_decay", "multi_step_decay", "exponential_decay", "constant_factor", "linear_factor",
-           "polynomial_decay", "warmup_stable_decay", "inverse_sqrt"]
+           "polynomial_decay", "piecewise_constant", "warmup_stable_decay", "inverse_sqrt"]
 
 
 def step_decay(steps: ArrayLike, base_lr: float, step_size: int, gamma: float) -> np.ndarray:
@@ -38,9 +38,22 @@ def linear_factor(steps: ArrayLike, base_lr: float, start_factor: float, end_fac
     return base_lr * (start_factor + (end_factor - start_factor) * t)
 
 
-def polynomial_decay(steps: ArrayLike, base_lr: float, total_iters: int, power: float) -> np.ndarray:
-    """base_lr * (1 - min(k, T) / T) ** power."""
-    return base_lr * (1.0 - np.minimum(steps_of(steps), total_iters) / total_iters) ** power
+def polynomial_decay(steps: ArrayLike, base_lr: float, total_iters: int, power: float, end_lr: float,
+                     cycle: bool) -> np.ndarray:
+    """end_lr + (base_lr - end_lr) * (1 - k / D) ** power: D = total_iters with k held there, or with ``cycle`` the
+    period D = total_iters * max(ceil(k / total_iters), 1)."""
+    k = steps_of(steps)
+    if cycle:
+        period = total_iters * np.maximum(-(-k // total_iters), 1)
+    else:
+        k, period = np.minimum(k, total_iters), total_iters
+    return end_lr + (base_lr - end_lr) * (1.0 - k / period) ** power
+
+
+def piecewise_constant(steps: ArrayLike, milestones: Sequence[int], values: ArrayLike) -> np.ndarray:
+    """values[number of milestones <= k]."""
+    passed = np.searchsorted(np.asarray(milestones, dtype=np.int64), steps_of(steps), side="right")
+    return np.asarray(values, dtype=np.float64)[passed]
 
 
 def warmup_stable_decay(steps: ArrayLike, peak_lr: float, warmup_steps: int, stable_steps: int, decay_steps: int,

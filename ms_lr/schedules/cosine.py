@@ -29,15 +29,17 @@ class CosineAnnealingLR(Schedule, reference=cosine_annealing, torch="lr_schedule
         \eta_k = \eta_{min} + \tfrac12(\eta_{base} - \eta_{min})\left(1 + \cos\frac{\pi k}{T_{max}}\right)
 
     Past ``T_max`` the cosine goes on, as torch's does: the lr climbs back to ``base_lr`` at ``2 * T_max`` and repeats
-    with period ``2 * T_max``. (To hold ``eta_min`` instead, compose with :class:`SequentialLR` or use
-    :class:`CosineAnnealingWarmRestarts`.) Computed as :math:`\eta_{min} + (\eta_{base}-\eta_{min})
-    \sin^2(\tfrac{\pi}{2} |k \bmod 2T - T| / T)` on exact integers, so the last steps before ``eta_min`` keep full
-    relative precision.
+    with period ``2 * T_max``. With ``hold_floor=True`` it stays at ``eta_min`` from ``T_max`` on instead, as timm,
+    optax, Keras, MindSpore's ``CosineDecayLR`` and MindFormers do. Computed as :math:`\eta_{min} +
+    (\eta_{base}-\eta_{min}) \sin^2(\tfrac{\pi}{2} |k \bmod 2T - T| / T)` on exact integers, so the last steps
+    before ``eta_min`` keep full relative precision.
 
     Args:
         base_lr (float): Initial lr, at step 0. ``>= 0``.
         T_max (int): Steps from ``base_lr`` to ``eta_min``; ``1 <= T_max <= 2**31 - 1``.
         eta_min (float): Lowest lr. Default: ``0.0``.
+        hold_floor (bool): Stay at ``eta_min`` after ``T_max`` instead of climbing back (torch's behaviour).
+            Default: ``False``.
 
     Raises:
         TypeError: If an argument has the wrong type (a bool where an int belongs included).
@@ -50,16 +52,19 @@ class CosineAnnealingLR(Schedule, reference=cosine_annealing, torch="lr_schedule
         [0.1, 0.08536, 0.05, 0.01464, 0.0, 0.01464, 0.05, 0.08536, 0.1]
     """
 
-    def __init__(self, base_lr: Lr, T_max: PositiveSteps, eta_min: Lr = 0.0):
+    def __init__(self, base_lr: Lr, T_max: PositiveSteps, eta_min: Lr = 0.0, hold_floor: bool = False):
         super().__init__()
         self.T_max = T_max
+        self.hold_floor = hold_floor
         # Past 2**31 - 1 the period never completes, so the reduction modulo 2 * T_max is left out.
         self.period = 2 * T_max if 2 * T_max <= INT32_MAX else None
         self.ends = Endpoints(eta_min, base_lr)
         self.scale = half_pi_over(T_max)
 
     def value(self, step: Tensor) -> Tensor:
-        if self.period is not None:
+        if self.hold_floor:
+            step = ops.minimum(step, self.T_max)     # at T_max the weights are exactly (floor 1, top 0)
+        elif self.period is not None:
             step = ops.floor_mod(step, self.period)
         offset = step - self.T_max   # signed steps from the trough, exact; sin**2 is even, so no abs() on top
         w_high, w_low = cosine_weights(ops.cast(offset, ms.float32),
@@ -67,6 +72,8 @@ class CosineAnnealingLR(Schedule, reference=cosine_annealing, torch="lr_schedule
         return self.ends.mix(w_low, w_high)
 
     def boundaries(self, last: int) -> List[int]:
+        if self.hold_floor:
+            return [self.T_max] if self.T_max <= last else []
         return list(range(self.T_max, last + 1, self.T_max))
 
 

@@ -10,8 +10,8 @@ from ms_lr.core.arguments import (
     FLOAT32_MAX,
     FLOAT32_TINY,
     INT32_MAX,
-    Decay,
     Lr,
+    LrTableRule,
     Milestones,
     PositiveSteps,
     RealRule,
@@ -27,16 +27,31 @@ from ms_lr.reference.decay import (
     inverse_sqrt,
     linear_factor,
     multi_step_decay,
+    piecewise_constant,
     polynomial_decay,
     step_decay,
     warmup_stable_decay,
 )
 
-__all__ = ["StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR",
+__all__ = ["StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR", "PiecewiseConstantLR",
            "WarmupStableDecayLR", "InverseSqrtLR"]
 
 Factor = Annotated[float, RealRule(0.0, 1.0)]
 NonNegative = Annotated[float, RealRule(low=0.0)]
+Positive = Annotated[float, RealRule(low=0.0, low_open=True)]
+
+
+def _check_growth(base_lr: float, gamma: float, powers: int) -> float:
+    """The largest lr of ``base_lr * gamma**n`` for ``n <= powers``. A ``gamma > 1`` must keep it in float32, and
+    ``gamma**n`` itself too (it is computed first: with ``base_lr = 0``, 0 times an overflowed power is NaN)."""
+    if gamma <= 1.0:
+        return base_lr
+    log_scale = max(math.log(base_lr), 0.0) if base_lr > 0.0 else 0.0
+    if log_scale + powers * math.log(gamma) > math.log(FLOAT32_MAX):
+        overflow = math.ceil((math.log(FLOAT32_MAX) - log_scale) / math.log(gamma))
+        raise ValueError(f"gamma={gamma} grows the lr (or gamma**n itself) past float32's largest value after "
+                         f"{overflow:,} decays, before step 2**31 - 1; a schedule must fit float32 at every step")
+    return base_lr * gamma**powers
 # pow() multiplies its base's float32 rounding by the power: (k/T)**p holds ~(p + 1) x 6e-8 relative (three roundings
 # once T > 2**24), 9e-7 at p = 5 and 1.1e-6 at p = 6 (measured), so powers above 5 would break the 1e-6 contract.
 PolynomialPower = Annotated[float, RealRule(0.0, 5.0)]
@@ -47,14 +62,17 @@ class StepLR(Schedule, reference=step_decay, torch="lr_scheduler.StepLR"):
 
     .. math:: \eta_k = \eta_{base}\, \gamma^{\lfloor k / \text{step\_size} \rfloor}
 
+    A ``gamma > 1`` (growth) is accepted as far as the lr stays in float32 up to step ``2**31 - 1``.
+
     Args:
         base_lr (float): The lr for the first ``step_size`` steps.
         step_size (int): Steps between decays, ``>= 1``.
-        gamma (float): Decay factor, ``0 < gamma <= 1``. Default: ``0.1``.
+        gamma (float): Factor per ``step_size`` steps, ``> 0``. Default: ``0.1``.
 
     Raises:
         TypeError: If ``step_size`` is not an int or a number is not real.
-        ValueError: If ``step_size < 1``, ``gamma`` is outside ``(0, 1]`` or ``base_lr`` is negative or not finite.
+        ValueError: If ``step_size < 1``, ``gamma <= 0`` or grows the lr past float32, or ``base_lr`` is negative or
+            not finite.
 
     Examples:
         >>> import ms_lr
@@ -62,11 +80,15 @@ class StepLR(Schedule, reference=step_decay, torch="lr_scheduler.StepLR"):
         [0.1, 0.1, 0.05, 0.05, 0.025, 0.025]
     """
 
-    def __init__(self, base_lr: Lr, step_size: PositiveSteps, gamma: Decay = 0.1):
+    def __init__(self, base_lr: Lr, step_size: PositiveSteps, gamma: Positive = 0.1):
         super().__init__()
+        self.top = _check_growth(base_lr, gamma, INT32_MAX // step_size)
         self.step_size = step_size
         self.base_lr = f32(base_lr)
         self.power = IntegerPower(gamma)
+
+    def upper_bound(self) -> float:
+        return self.top
 
     def value(self, step: Tensor) -> Tensor:
         return self.base_lr * self.power.of(ops.floor_div(step, self.step_size))
@@ -129,17 +151,17 @@ class ExponentialLR(Schedule, reference=exponential_decay, torch="lr_scheduler.E
 
     .. math:: \eta_k = \eta_{base}\, \gamma^k
 
-    ``gamma**k`` is exact to ~3e-7 relative for every ``k`` up to ``2**31 - 1`` (see ``graph.powers.IntegerPower``).
-    Growth (``gamma > 1``, e.g. an lr range test) would overflow float32 at some step, so it is refused; use
-    ``LinearLR`` or a ``HostLambdaLR`` over the steps you need.
+    ``gamma**k`` is within 2.3e-7 relative for every ``k`` up to ``2**31 - 1`` (see ``graph.powers.IntegerPower``).
+    Growth (``gamma > 1``) is accepted as far as the lr stays in float32 up to step ``2**31 - 1``; an lr range test
+    that grows for a few thousand steps overflows long before, so use ``HostLambdaLR`` over the steps you need.
 
     Args:
         base_lr (float): The lr at step 0.
-        gamma (float): Per-step factor, ``0 < gamma <= 1``.
+        gamma (float): Per-step factor, ``> 0``.
 
     Raises:
         TypeError: If an argument is not a real number.
-        ValueError: If ``gamma`` is outside ``(0, 1]`` or ``base_lr`` is negative or not finite.
+        ValueError: If ``gamma <= 0`` or grows the lr past float32, or ``base_lr`` is negative or not finite.
 
     Examples:
         >>> import ms_lr
@@ -147,10 +169,14 @@ class ExponentialLR(Schedule, reference=exponential_decay, torch="lr_scheduler.E
         [0.1, 0.05, 0.025, 0.0125]
     """
 
-    def __init__(self, base_lr: Lr, gamma: Decay):
+    def __init__(self, base_lr: Lr, gamma: Positive):
         super().__init__()
+        self.top = _check_growth(base_lr, gamma, INT32_MAX)
         self.base_lr = f32(base_lr)
         self.power = IntegerPower(gamma)
+
+    def upper_bound(self) -> float:
+        return self.top
 
     def value(self, step: Tensor) -> Tensor:
         return self.base_lr * self.power.of(step)
@@ -232,46 +258,117 @@ class LinearLR(Schedule, reference=linear_factor, torch="lr_scheduler.LinearLR")
 
 
 class PolynomialLR(Schedule, reference=polynomial_decay, torch="lr_scheduler.PolynomialLR"):
-    r"""Polynomial decay to 0 over ``total_iters`` steps, then 0, as torch's ``PolynomialLR``.
+    r"""Polynomial decay to ``end_lr`` over ``total_iters`` steps, then ``end_lr``, as torch's ``PolynomialLR``
+    (``end_lr = 0``).
 
-    .. math:: \eta_k = \eta_{base} \left(\frac{T - \min(k, T)}{T}\right)^{p}
+    .. math:: \eta_k = \eta_{end} + (\eta_{base} - \eta_{end}) \left(\frac{T - \min(k, T)}{T}\right)^{p}
 
-    The base of the power is a ratio of exact integers, so the last steps keep relative precision.
+    With ``cycle=True`` (MindSpore's ``update_decay_steps``, TensorFlow's ``cycle``) the decay restarts instead: the
+    period is :math:`T \lceil k / T \rceil`, so the lr reaches ``end_lr`` at every multiple of ``T`` and jumps back up
+    to a lower peak after it. The base of the power is a ratio of exact integers, so the last steps keep relative
+    precision.
 
     Args:
         base_lr (float): The lr at step 0.
-        total_iters (int): Steps to reach 0, ``>= 1``. Default: ``5``.
+        total_iters (int): Steps to reach ``end_lr``, ``>= 1``. Default: ``5``.
         power (float): Exponent, ``0 <= power <= 5``: float32 holds :math:`(k/T)^p` to about :math:`(p + 1)
             \cdot 6 \times 10^{-8}` relative, so larger powers could not keep the 1e-6 contract. Default: ``1.0``.
+        end_lr (float): The lr reached at ``total_iters`` and held, ``<= base_lr``. Default: ``0.0``.
+        cycle (bool): Restart the decay with a longer period instead of holding ``end_lr``. Default: ``False``.
 
     Raises:
         TypeError: If an argument has the wrong type.
-        ValueError: If ``total_iters < 1``, ``power`` is outside ``[0, 5]`` or ``base_lr`` is negative or not finite.
+        ValueError: If ``total_iters < 1``, ``power`` is outside ``[0, 5]``, ``end_lr > base_lr``, or an lr is
+            negative or not finite.
 
     Examples:
         >>> import ms_lr
         >>> sched = ms_lr.PolynomialLR(1.0, total_iters=4, power=2.0)
         >>> ms_lr.evaluate(sched, range(6)).astype(float).round(5).tolist()
         [1.0, 0.5625, 0.25, 0.0625, 0.0, 0.0]
+        >>> cycling = ms_lr.PolynomialLR(1.0, total_iters=2, end_lr=0.5, cycle=True)
+        >>> ms_lr.evaluate(cycling, range(6)).astype(float).round(5).tolist()
+        [1.0, 0.75, 0.5, 0.625, 0.5, 0.58333]
     """
 
-    def __init__(self, base_lr: Lr, total_iters: PositiveSteps = 5, power: PolynomialPower = 1.0):
+    def __init__(self, base_lr: Lr, total_iters: PositiveSteps = 5, power: PolynomialPower = 1.0, end_lr: Lr = 0.0,
+                 cycle: bool = False):
         super().__init__()
-        self.total_iters = total_iters
-        self.base_lr, self.power, self.total = f32(base_lr), f32(power), f32(total_iters)
+        if end_lr > base_lr:
+            # A rising polynomial near its start is end - (end - base) * x**p, 1 - x**p cancelling in float32.
+            raise ValueError(f"end_lr must be <= base_lr ({base_lr}) for a decay, got {end_lr}")
+        self.total_iters, self.cycle = total_iters, cycle
+        self.power, self.total = f32(power), f32(total_iters)
+        self.ends = Endpoints(end_lr, base_lr)
         # A power too small for a normal float32 would round (or flush) to 0, and 0**0 is 1 where the lr must reach
-        # 0. Its curve is 1 until the last step to within float32 anyway: base_lr before total_iters, 0 from there.
+        # end_lr. Its curve is 1 until the end to within float32 anyway: base_lr before the end, end_lr there.
         self.step_down = 0.0 < power < FLOAT32_TINY
 
     def value(self, step: Tensor) -> Tensor:
+        if self.cycle:
+            # Steps left to the end of the current period T * ceil(k / T), over that period; exact integers.
+            remainder = ops.floor_mod(step, self.total_iters)
+            left_i = ops.where(remainder == 0, ops.where(step == 0, self.total_iters, 0), self.total_iters - remainder)
+            left = ops.cast(left_i, ms.float32)
+            period = ops.cast(step, ms.float32) + left
+        else:
+            left_i = self.total_iters - ops.minimum(step, self.total_iters)
+            # One division (one rounding) rather than a product with 1/T: pow multiplies the base's error by p.
+            left, period = ops.cast(left_i, ms.float32), self.total
         if self.step_down:
-            return ops.where(step < self.total_iters, self.base_lr, 0.0)
-        # One division (one rounding) rather than a product with 1/T (two): pow multiplies the base's error by p.
-        left = ops.cast(self.total_iters - ops.minimum(step, self.total_iters), ms.float32) / self.total
-        return self.base_lr * ops.pow(left, self.power)
+            w_top = ops.cast(left_i > 0, ms.float32)
+        else:
+            w_top = ops.pow(left / period, self.power)
+        return self.ends.mix(1.0 - w_top, w_top)
 
     def boundaries(self, last: int) -> List[int]:
+        if self.cycle:
+            return list(range(self.total_iters + 1, last + 1, self.total_iters))
         return [self.total_iters] if self.total_iters <= last else []
+
+
+class PiecewiseConstantLR(Schedule, reference=piecewise_constant):
+    r"""A constant lr between milestones: ``values[i]`` from ``milestones[i - 1]`` to ``milestones[i]``.
+
+    .. math:: \eta_k = \text{values}[\#\{i : m_i \le k\}]
+
+    MindSpore's ``dynamic_lr.piecewise_constant_lr(milestone, learning_rates)`` (a list of per-step lrs) is
+    ``PiecewiseConstantLR(milestone[:-1], learning_rates)``, and Keras' ``PiecewiseConstantDecay(boundaries,
+    values)`` is ``PiecewiseConstantLR(boundaries, values)``. The last value holds from the last milestone on.
+
+    Args:
+        milestones (list[int]): Non-decreasing steps ``>= 0`` where the next value starts.
+        values (list[float]): ``len(milestones) + 1`` lrs, each ``>= 0``.
+
+    Raises:
+        TypeError: If an argument is not a list of the right kind of number.
+        ValueError: If ``values`` has the wrong length, ``milestones`` are unsorted or negative, or an lr is negative
+            or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.PiecewiseConstantLR([2, 4], [0.1, 0.05, 0.01])
+        >>> ms_lr.evaluate(sched, range(6)).astype(float).round(5).tolist()
+        [0.1, 0.1, 0.05, 0.05, 0.01, 0.01]
+    """
+
+    def __init__(self, milestones: Milestones, values: Annotated[List[float], LrTableRule()]):
+        super().__init__()
+        if len(values) != len(milestones) + 1:
+            raise ValueError(f"values must hold len(milestones) + 1 = {len(milestones) + 1} lrs, got {len(values)}")
+        self.milestones = Tensor(np.array(milestones, dtype=np.int32))
+        self.levels = Tensor(np.asarray(values, dtype=np.float32))
+        self.top = float(np.max(values))
+
+    def value(self, step: Tensor) -> Tensor:
+        passed = ops.searchsorted(self.milestones, step, right=True, out_int32=True)
+        return ops.gather(self.levels, passed, 0)
+
+    def upper_bound(self) -> float:
+        return self.top
+
+    def boundaries(self, last: int) -> List[int]:
+        return sorted({m for m in self._config["milestones"] if 0 < m <= last})
 
 
 class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):

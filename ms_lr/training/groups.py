@@ -1,0 +1,79 @@
+"""Per-group schedules by parameter-name pattern: MindFormers' ``grouped_lr_schedule`` for any network."""
+import fnmatch
+from typing import Any, Dict, Iterable, List, Optional, Union
+
+from mindspore import Parameter
+from mindspore.nn import Cell
+
+from ms_lr.tools.config import build
+
+__all__ = ["grouped_lr_schedule"]
+
+
+def _matches(name: str, pattern: str) -> bool:
+    # MindFormers' rule: the pattern is a substring of the name, or a shell-style wildcard matching all of it.
+    return pattern in name or fnmatch.fnmatch(name, pattern)
+
+
+def grouped_lr_schedule(config: Dict[str, Any], network: Union[Cell, Iterable[Parameter]],
+                        total_steps: Optional[int] = None, steps_per_epoch: Optional[int] = None) -> List[dict]:
+    """The optimizer's parameter groups from MindFormers' ``grouped_lr_schedule`` config.
+
+    ``config`` is ``{"default": block, "grouped": [{"params": [pattern, ...], **block}, ...]}`` (or a training
+    config holding it under ``grouped_lr_schedule``). Each trainable parameter goes to the first group with a pattern
+    that is a substring of its name or matches it as a wildcard (``'embedding.*'``), the rest to ``default``; every
+    block is built with :func:`ms_lr.build` (so MindFormers' types, ``total_steps: -1`` and ``warmup_epochs`` work).
+
+    Returns:
+        A list of ``{"params": [...], "lr": schedule}`` dicts, one per group in the order given, the default group
+        (the parameters no pattern matched) last; pass it to any ``mindspore.nn`` optimizer, e.g.
+        ``nn.AdamWeightDecay(groups, learning_rate=groups[-1]["lr"])``.
+
+    Raises:
+        ValueError: If a group's patterns match no parameter (naming the group and some parameter names), a group
+            has no ``params``, or a block is invalid (as :func:`ms_lr.build` reports it).
+        TypeError: If ``config`` is not a dict with a ``default`` block.
+
+    Examples:
+        >>> import ms_lr
+        >>> from mindspore import nn
+        >>> net = nn.SequentialCell([nn.Dense(4, 4), nn.Dense(4, 1)])
+        >>> config = {"default": {"type": "cosine", "learning_rate": 1e-3, "warmup_steps": 10},
+        ...           "grouped": [{"params": ["0.*"], "type": "constant_with_warmup", "learning_rate": 1e-4}]}
+        >>> groups = ms_lr.grouped_lr_schedule(config, net, total_steps=1000)
+        >>> [(len(g["params"]), type(g["lr"]).__name__) for g in groups]
+        [(2, 'ConstantWarmUpLR'), (2, 'CosineWithWarmUpLR')]
+    """
+    config = config.get("grouped_lr_schedule", config) if isinstance(config, dict) else config
+    if not isinstance(config, dict) or not isinstance(config.get("default"), dict):
+        raise TypeError(f"grouped_lr_schedule needs a dict with a 'default' block, got {config!r:.200}")
+    params = list(network.trainable_params() if isinstance(network, Cell) else network)
+    grouped = config.get("grouped") or []
+    schedules, patterns = [], []
+    for i, block in enumerate(grouped):
+        if not isinstance(block, dict) or not block.get("params"):
+            raise ValueError(f"grouped[{i}] must be a block with a non-empty 'params' list of name patterns")
+        names = [block["params"]] if isinstance(block["params"], str) else list(block["params"])
+        patterns.append(names)
+        schedule_block = {key: value for key, value in block.items() if key != "params"}
+        try:
+            schedules.append(build(schedule_block, total_steps, steps_per_epoch))
+        except (TypeError, ValueError) as error:
+            raise type(error)(f"at grouped[{i}]: {error}") from None
+    try:
+        default = build(config["default"], total_steps, steps_per_epoch)
+    except (TypeError, ValueError) as error:
+        raise type(error)(f"at default: {error}") from None
+    members: List[List[Parameter]] = [[] for _ in grouped]
+    rest: List[Parameter] = []
+    for param in params:
+        index = next((i for i, names in enumerate(patterns) if any(_matches(param.name, p) for p in names)), None)
+        (rest if index is None else members[index]).append(param)
+    for i, (names, group) in enumerate(zip(patterns, members)):
+        if not group:
+            sample = ", ".join(p.name for p in params[:6]) + (", ..." if len(params) > 6 else "")
+            raise ValueError(f"grouped[{i}]'s params {names} match no trainable parameter (names: {sample})")
+    groups = [{"params": group, "lr": schedule} for group, schedule in zip(members, schedules)]
+    if rest:
+        groups.append({"params": rest, "lr": default})
+    return groups
