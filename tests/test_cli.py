@@ -69,3 +69,19 @@ def test_bad_specs_exit_with_a_clear_message(argv, message, capsys):
     with pytest.raises(SystemExit) as exit_info:
         main(argv)
     assert exit_info.value.code == 2 and message in capsys.readouterr().err
+
+
+def test_plot_and_table_read_a_mindformers_training_yaml_with_total_steps(tmp_path, capsys):
+    config = tmp_path / "finetune.yaml"
+    config.write_text("runner_config:\n  epochs: 2\nlr_schedule:\n  type: CosineWithWarmUpLR\n  learning_rate: 1.e-5\n"
+                      "  lr_end: 1.e-6\n  warmup_ratio: 0.01\n  total_steps: -1 # the dataset's\n")
+    assert main(["plot", str(config), "--total-steps", "20000", "--steps", "22000", "-o", str(tmp_path / "m.png")]) == 0
+    assert "CosineWithWarmUpLR(learning_rate=1e-05" in capsys.readouterr().out
+    out = tmp_path / "m.csv"
+    main(["table", str(config), "--total-steps", "20000", "--steps", "20001", "--every", "200", "-o", str(out)])
+    rows = np.array(list(csv.reader(open(out)))[1:], dtype=float)
+    assert rows[1, 1] == pytest.approx(1e-5, rel=1e-6)            # step 200: the warmup (200 steps) is over
+    assert rows[-1, 1] == pytest.approx(1e-6, rel=1e-6)           # step 20000: lr_end
+    with pytest.raises(SystemExit):
+        main(["plot", str(config), "--steps", "10"])               # total_steps: -1 and none given
+    assert "total_steps is needed" in capsys.readouterr().err

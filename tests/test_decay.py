@@ -146,3 +146,11 @@ def test_a_power_too_small_for_float32_still_reaches_zero_at_the_end():
     schedule = ms_lr.PolynomialLR(1.0, total_iters=5, power=5e-324)
     np.testing.assert_array_equal(ms_lr.evaluate(schedule, [0, 4, 5, 6]), [1.0, 1.0, 0.0, 0.0])
     assert_close(ms_lr.evaluate(schedule, np.arange(10)), schedule.reference(np.arange(10)))
+
+
+def test_a_power_that_underflowed_stays_zero_at_huge_steps():
+    # pow(gamma32, n) underflows to 0 while 2**(n * rounding correction) overflowed to inf: 0 * inf was NaN.
+    schedule = ms_lr.ExponentialLR(1.0, 7.981983420229927e-09)
+    values = ms_lr.evaluate(schedule, [0, 1, 2_048_379_584, 2**31 - 1])
+    assert np.isfinite(values).all()
+    assert_close(values, schedule.reference([0, 1, 2_048_379_584, 2**31 - 1]))

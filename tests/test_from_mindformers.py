@@ -229,3 +229,11 @@ def test_num_cycles_too_large_for_an_exact_table_is_refused():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ms_lr.CosineWithRestartsAndWarmUpLR(1.0, total_steps=10**7, num_cycles=1e4 + 0.5)
+
+
+def test_linear_with_a_warmup_reaching_total_steps_is_zero_after_it():
+    schedule = ms_lr.LinearWithWarmUpLR(1.0, total_steps=10, warmup_steps=10)
+    steps = np.arange(30)
+    np.testing.assert_allclose(ms_lr.evaluate(schedule, steps), mf.linear_with_warmup(steps, 1.0, 10, 10),
+                               rtol=1e-6, atol=1e-7)
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps))

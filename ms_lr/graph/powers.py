@@ -56,5 +56,7 @@ class IntegerPower(nn.Cell):
                     * ops.pow(self.two, exponent * self.rest))
         power = ops.pow(self.base, exponent)
         if self.correction is not None:
-            power = power * ops.pow(self.two, exponent * self.correction)
+            # Where pow(b32, n) is representable |n * correction| stays below ~8; where it has underflowed to 0 the
+            # correction could overflow to inf (0 * inf = NaN), so its exponent is capped.
+            power = power * ops.pow(self.two, ops.minimum(exponent * self.correction, 126.0))
         return power

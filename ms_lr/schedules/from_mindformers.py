@@ -126,8 +126,12 @@ class LinearWithWarmUpLR(Equivalent, reference=mf_linear_with_warmup):
                  warmup_lr_init: Lr = 0.0, warmup_ratio: Optional[Ratio] = None):
         super().__init__()
         warmup = steps_from("warmup", warmup_steps, warmup_ratio, total_steps)
-        self.native = LinearWarmup(LinearLR(learning_rate, 1.0, 0.0, max(1, total_steps - warmup)), warmup,
-                                   start_lr=warmup_lr_init)
+        if total_steps - warmup >= 1:
+            decay = LinearLR(learning_rate, 1.0, 0.0, total_steps - warmup)
+            self.native = LinearWarmup(decay, warmup, start_lr=warmup_lr_init)
+        else:
+            # A warmup reaching total_steps: MindFormers' line max(0, (T - k) / 1) is 0 from the warmup's end on.
+            self.native = LinearWarmup(0.0, warmup, start_lr=warmup_lr_init, end_lr=learning_rate)
 
 
 class PolynomialWithWarmUpLR(Equivalent, reference=mf_polynomial_with_warmup):

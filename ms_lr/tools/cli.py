@@ -21,6 +21,7 @@ SPEC is a registered schedule name followed by key=value arguments, or a YAML/JS
   python -m ms_lr plot CosineAnnealingWarmupRestarts first_cycle_steps=200 cycle_mult=1.5 max_lr=0.1 \\
       min_lr=0.001 warmup_steps=20 gamma=0.8 --steps 2000
   python -m ms_lr plot schedule.yaml --steps 100000 --log
+  python -m ms_lr plot mindformers_config.yaml --total-steps 20000 --steps 22000   # its lr_schedule: block
   python -m ms_lr table MultiStepLR base_lr=0.1 milestones=[20,35,45] gamma=0.5 --steps 60
   python -m ms_lr list
 
@@ -45,19 +46,27 @@ def parse_value(text: str) -> Any:
         return text
 
 
-def schedule_from_spec(spec: List[str]) -> Any:
-    """Build a schedule from ``[name, key=value, ...]`` or ``[path]``."""
+def schedule_from_spec(spec: List[str], total_steps: Optional[int] = None,
+                       steps_per_epoch: Optional[int] = None) -> Any:
+    """Build a schedule from ``[name, key=value, ...]`` or ``[path]``; ``total_steps``/``steps_per_epoch`` resolve a
+    MindFormers block's ``total_steps: -1`` and ``warmup_epochs``."""
     import ms_lr
 
     if len(spec) == 1 and os.path.isfile(spec[0]):
-        return ms_lr.load(spec[0])
+        return ms_lr.load(spec[0], total_steps, steps_per_epoch)
     config = {"type": spec[0]}
     for item in spec[1:]:
         if "=" not in item:
             raise ValueError(f"expected key=value after the schedule name, got {item!r}")
         key, value = item.split("=", 1)
         config[key] = parse_value(value)
-    return ms_lr.build(config)
+    return ms_lr.build(config, total_steps, steps_per_epoch)
+
+
+def _add_run_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--total-steps", type=int, help="the run's total steps, for a MindFormers block's "
+                                                         "total_steps: -1 (or missing) and its ratios")
+    command.add_argument("--steps-per-epoch", type=int, help="for a MindFormers block's warmup_epochs")
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -72,12 +81,15 @@ def main(argv: Optional[List[str]] = None) -> int:
     plot.add_argument("--torch", action="store_true", help="overlay the torch scheduler (needs torch)")
     plot.add_argument("--log", action="store_true", help="log-scale lr axis")
     plot.add_argument("--title", help="figure title (default: the schedule's repr)")
+    for command in (plot,):
+        _add_run_arguments(command)
     table = commands.add_parser("table", help="write step,lr,reference as CSV", epilog=EXAMPLES,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     table.add_argument("spec", nargs="+", help="schedule name with key=value arguments, or a YAML/JSON file")
     table.add_argument("-o", "--output", help="CSV path (default: standard output)")
     table.add_argument("--steps", type=int, default=1000, help="steps to evaluate (default: 1000)")
     table.add_argument("--every", type=int, default=1, help="write every K-th step (default: 1)")
+    _add_run_arguments(table)
     commands.add_parser("list", help="list the registered schedule types and their arguments")
     args = parser.parse_args(argv)
 
@@ -92,8 +104,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.steps < 1:
         parser.error(f"--steps must be >= 1, got {args.steps}")
     try:
-        schedule = schedule_from_spec(args.spec)
-    except (ValueError, TypeError, OSError) as error:
+        schedule = schedule_from_spec(args.spec, args.total_steps, args.steps_per_epoch)
+    except (ValueError, TypeError, OSError, ImportError) as error:
         parser.error(str(error))
 
     from ms_lr.core.progress import stderr_progress
