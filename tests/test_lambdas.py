@@ -3,11 +3,13 @@ import math
 
 import numpy as np
 import pytest
-from mindspore import ops
+from mindspore import Tensor, nn, ops
+from torch.optim import lr_scheduler as torch_sched
 
 import ms_lr
 
 from accuracy import assert_close
+from torch_run import torch_lrs
 
 
 def warm_then_decay(k):
@@ -39,8 +41,8 @@ def test_lambda_that_cannot_compile_says_how_to_write_it():
     with pytest.raises(TypeError, match="HostLambdaLR") as info:
         ms_lr.LambdaLR(0.1, python_if)
     assert "ops.where" in str(info.value)
-    with pytest.raises(TypeError, match="line of its own"):
-        ms_lr.LambdaLR(0.1, lambda k: ops.pow(0.9, k))
+    with pytest.raises(TypeError, match="ops.cos"):
+        ms_lr.LambdaLR(0.1, lambda k: math.cos(k))
 
 
 def test_lambda_giving_a_negative_factor_is_refused():
@@ -108,3 +110,51 @@ def test_long_tabulations_report_progress(capsys):
     err = capsys.readouterr().err
     assert "HostLambdaLR: tabulated" in err and f"{2**20 + 10:,}/{2**20 + 10:,} (100%" in err
     assert ms_lr.evaluate(schedule, [2**20 + 9])[0] == pytest.approx(0.1 / (2**20 + 10), rel=1e-6)
+
+
+def test_an_inline_lambda_compiles_as_torch_users_write_it():
+    # torch's most common idiom; MindSpore's parser used to refuse a lambda written inside a call.
+    schedule = ms_lr.LambdaLR(0.1, lambda k: 0.95 ** k)
+    expected = torch_lrs(lambda opt: torch_sched.LambdaLR(opt, lambda epoch: 0.95 ** epoch), 300)
+    assert_close(schedule.reference(np.arange(300)), expected, context="reference vs torch")
+    # The lambda's own float32 pow carries 0.95's rounding k times (documented): 3.4e-6 at k = 267.
+    assert_close(ms_lr.evaluate(schedule, np.arange(300)), expected, rtol=300 * 6e-8, absolute=1e-9,
+                 context="cell vs torch")
+    exact = ms_lr.LambdaLR(0.1, lambda k: 0.5 ** k)                     # an exact base keeps the contract
+    halving = torch_lrs(lambda opt: torch_sched.LambdaLR(opt, lambda epoch: 0.5 ** epoch), 100)
+    assert_close(ms_lr.evaluate(exact, np.arange(100)), halving, context="exact base vs torch")
+
+
+def test_two_inline_lambdas_on_one_line_inside_parameter_group_dicts():
+    net = nn.SequentialCell([nn.Dense(4, 3), nn.Dense(3, 1)])
+    params = net.trainable_params()
+    opt = nn.SGD([{"params": params[:2], "lr": ms_lr.LambdaLR(0.1, lambda k: 0.95 ** k)}, {"params": params[2:], "lr": ms_lr.LambdaLR(0.05, lambda k: ops.where(k < 3, 1.0, 0.5))}], learning_rate=0.1)  # noqa: E501 - one line on purpose
+    train = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), opt)
+    seen = []
+    for _ in range(6):
+        seen.append([float(v.asnumpy()) for v in opt.get_lr()])
+        train(Tensor(np.ones((8, 4), np.float32)), Tensor(np.zeros((8, 1), np.float32)))
+    steps = np.arange(6)
+    first, second = 0.1 * 0.95 ** steps, np.where(steps < 3, 0.05, 0.025)
+    np.testing.assert_allclose(np.array(seen), np.stack([first, first, second, second], axis=1), rtol=1e-6)
+
+
+def decay_from(rate, every):
+    return ms_lr.LambdaLR(1.0, lambda k: rate ** ops.floor(k / every))
+
+
+def test_inline_lambdas_keep_their_closure_and_span_lines():
+    assert_close(ms_lr.evaluate(decay_from(0.5, 10), [0, 9, 10, 35]), [1.0, 1.0, 0.5, 0.125])
+    spanning = ms_lr.LambdaLR(0.1, lambda k: ops.where(k < 5,
+                                                       k / 5,
+                                                       1.0))
+    assert_close(ms_lr.evaluate(spanning, [0, 1, 5, 100]), [0.0, 0.02, 0.1, 0.1])
+
+
+def test_a_lambda_without_source_still_gets_the_clear_error():
+    namespace = {"ops": ops}
+    exec("made_at_a_prompt = lambda k: 1.0 if k < 3 else 0.5", namespace)      # no file: no source to recover
+    with pytest.raises(TypeError, match="HostLambdaLR"):
+        ms_lr.LambdaLR(0.1, namespace["made_at_a_prompt"])
+    with pytest.raises(TypeError, match="HostLambdaLR"):
+        ms_lr.LambdaLR(0.1, lambda k: 1e-3 * (k + 1) if k < 10 else 1e-2)   # a Python if on the step

@@ -15,10 +15,15 @@ __all__ = ["lambda_factor", "tabulated", "host_lambda", "multiplicative"]
 
 
 def lambda_factor(steps: ArrayLike, base_lr: float, lr_lambda: Callable) -> np.ndarray:
-    """base_lr * lr_lambda(k), the lambda run eagerly on float64 steps."""
+    """base_lr * lr_lambda(k), the lambda run eagerly on float64 steps: on a NumPy array where its operators allow
+    (MindSpore would make a Python scalar such as 0.95 a float32 even beside a float64 tensor), else on a float64
+    tensor for MindSpore ops."""
     k = steps_of(steps).astype(np.float64)
-    factor = lr_lambda(Tensor(k))
-    factor = factor.asnumpy() if isinstance(factor, Tensor) else np.asarray(factor, dtype=np.float64)
+    try:
+        factor = np.asarray(lr_lambda(k), dtype=np.float64)
+    except Exception:   # the user's function may need MindSpore tensors (ops.where, ...)
+        factor = lr_lambda(Tensor(k))
+        factor = factor.asnumpy() if isinstance(factor, Tensor) else np.asarray(factor, dtype=np.float64)
     return base_lr * np.broadcast_to(factor, k.shape).astype(np.float64)
 
 

@@ -10,6 +10,7 @@ import numpy as np
 from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, IntRule, Lr, LrTableRule
+from ms_lr.core.inline_lambda import graph_readable
 from ms_lr.core.progress import Progress
 from ms_lr.core.schedule import Schedule
 from ms_lr.graph.constants import f32
@@ -17,12 +18,10 @@ from ms_lr.reference.lambdas import host_lambda, lambda_factor, multiplicative, 
 
 __all__ = ["LambdaLR", "TabulatedLR", "HostLambdaLR", "MultiplicativeLR", "HOST_TABLE_LIMIT"]
 
-_HOW_TO = ("Define lr_lambda with `def` or as `name = lambda k: ...` on a line of its own (MindSpore's parser "
-           "cannot read a lambda written inside a call), and write it with mindspore.ops on the float32 step "
-           "tensor k, branch-free: e.g. `lambda k: ops.where(k < 10, (k + 1) * 1e-3, 1e-2)` instead of "
-           "`1e-3 * (k + 1) if k < 10 else 1e-2`, "
-           "`lambda k: ops.pow(0.95, k)` instead of `0.95 ** k` with math functions. For arbitrary Python "
-           "(if/else, math, NumPy), use ms_lr.HostLambdaLR(base_lr, lr_lambda, total_steps), which tabulates it.")
+_HOW_TO = ("Write lr_lambda with mindspore.ops (or Python operators) on the float32 step tensor k, branch-free: "
+           "e.g. `lambda k: ops.where(k < 10, (k + 1) * 1e-3, 1e-2)` instead of `1e-3 * (k + 1) if k < 10 else "
+           "1e-2`, and `ops.cos(k)` instead of `math.cos(k)`. For arbitrary Python (if/else, math, NumPy), use "
+           "ms_lr.HostLambdaLR(base_lr, lr_lambda, total_steps), which tabulates it.")
 
 # Host tables hold 8 bytes per step while they are built (float64) and 4 on the device (float32), and cost one
 # Python call per step: 2**25 steps is about 400 MB and tens of seconds.
@@ -53,10 +52,12 @@ class LambdaLR(Schedule, reference=lambda_factor):
     .. math:: \eta_k = \eta_{base} \cdot \text{lr\_lambda}(k)
 
     ``lr_lambda`` receives the step as a **float32 tensor** (any shape) and must return a factor of that shape (or
-    a scalar) using MindSpore ops; it is compiled into the training graph. MindSpore's parser reads it from its
-    source, so define it with ``def`` or as ``name = lambda k: ...`` on a line of its own, not inline in a call.
-    It is tried on a vector of steps at construction: if it does not compile (Python ``if`` on the step, ``math``
-    functions), the error says how to rewrite it, or use :class:`HostLambdaLR` for arbitrary Python.
+    a scalar) using MindSpore ops or Python operators; it is compiled into the training graph. A lambda written
+    inline, as torch users write it (``LambdaLR(0.1, lambda k: 0.95 ** k)``, also inside a list of parameter-group
+    dicts), works: MindSpore's parser cannot read one from the line around it, so its own source is recovered and
+    compiled (closure values as they are at construction). It is tried on a vector of steps at construction: if it
+    does not compile (a Python ``if`` on the step, ``math`` functions), the error says how to rewrite it, or use
+    :class:`HostLambdaLR` for arbitrary Python.
     ``reference()`` runs the same ``lr_lambda`` eagerly in float64; there is no separate formula for a user
     function, so the schedule declares no upper bound. The lambda's float32 precision is its own: ``ops.pow(0.99,
     k)`` carries 0.99's float32 rounding ``k`` times (2e-6 relative at ``k = 9000``); for decays, the exact
@@ -74,15 +75,16 @@ class LambdaLR(Schedule, reference=lambda_factor):
     Examples:
         >>> import ms_lr
         >>> from mindspore import ops
-        >>> half_first = lambda k: ops.where(k < 2, 0.5, 1.0)
-        >>> sched = ms_lr.LambdaLR(0.1, half_first)
+        >>> sched = ms_lr.LambdaLR(0.1, lambda k: ops.where(k < 2, 0.5, 1.0))
         >>> ms_lr.evaluate(sched, range(4)).astype(float).round(5).tolist()
         [0.05, 0.05, 0.1, 0.1]
+        >>> ms_lr.evaluate(ms_lr.LambdaLR(0.1, lambda k: 0.5 ** k), range(3)).astype(float).round(5).tolist()
+        [0.1, 0.05, 0.025]
     """
 
     def __init__(self, base_lr: Lr, lr_lambda: Callable[[Tensor], Tensor]):
         super().__init__()
-        self.lr_lambda = lr_lambda
+        self.lr_lambda = graph_readable(lr_lambda)
         self.base_lr = f32(base_lr)
         self._check_compiles()
 
