@@ -11,8 +11,9 @@ setup(
     classifiers=["License :: OSI Approved :: Apache Software License", "Programming Language :: Python :: 3"],
     packages=find_packages(include=["ms_lr", "ms_lr.*"]),
     python_requires=">=3.9",
-    # mindspore 2.10 wheels are built against NumPy 1.x and fail to import under NumPy 2.
-    install_requires=["mindspore==2.10.*", "numpy>=1.22,<2"],
+    # MindSpore 2.7 to 2.10, every release on the package index for Python 3.11 (CI tests the oldest and the
+    # newest); its wheels are built against NumPy 1.x and fail to import under NumPy 2.
+    install_requires=["mindspore>=2.7,<2.11", "numpy>=1.22,<2"],
     extras_require={
         "plot": ["matplotlib"],
         "yaml": ["pyyaml"],

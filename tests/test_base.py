@@ -61,7 +61,8 @@ def test_config_is_json_and_repr_names_every_argument(schedule):
 
 def test_nested_schedule_config_carries_its_type():
     warm = ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, T_max=50), warmup_steps=5)
-    assert warm.get_config()["after"] == {"type": "CosineAnnealingLR", "base_lr": 0.1, "T_max": 50, "eta_min": 0.0}
+    assert warm.get_config()["after"] == {"type": "CosineAnnealingLR", "base_lr": 0.1, "T_max": 50, "eta_min": 0.0,
+                                          "hold_floor": False}
 
 
 STEP_DTYPES = {

@@ -1,6 +1,7 @@
 """Cosine schedules: cell vs the float64 reference over whole sequences and around every restart up to 2**31 - 1."""
 import math
 
+import mindspore as ms
 import numpy as np
 import pytest
 
@@ -187,3 +188,15 @@ def test_a_peak_decay_below_float32s_range_is_accepted():
     schedule = ms_lr.CosineAnnealingWarmupRestarts(10, 1.0, warmup_steps=2, gamma=1e-50)
     steps = np.arange(100)
     assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps))
+
+
+def test_restarts_stay_exact_in_pynative_after_other_table_lookups():
+    # MindSpore 2.7's PyNative searchsorted ignores right=True once a kernel for right=False exists (or the other
+    # way round): restarts fell on the wrong side. Every table lookup is right=False now (graph.search).
+    ms.set_context(mode=ms.PYNATIVE_MODE)
+    ms_lr.evaluate(ms_lr.OneCycleLR(1.0, 100), np.arange(5))
+    ms_lr.evaluate(ms_lr.MultiStepLR(1.0, [2, 4], 0.5), np.arange(5))
+    sgdr = ms_lr.CosineAnnealingWarmRestarts(1.0, T_0=2, T_mult=2)
+    np.testing.assert_allclose(ms_lr.evaluate(sgdr, [0, 2, 6, 14]), 1.0, rtol=1e-7)
+    np.testing.assert_array_equal(ms_lr.evaluate(ms_lr.MultiStepLR(1.0, [2, 4], 0.5), np.arange(6)),
+                                  np.float32([1, 1, 0.5, 0.5, 0.25, 0.25]))

@@ -223,9 +223,11 @@ def test_mindformers_sgdr_float32_log_misplaces_restarts_ours_does_not():
     assert theirs[14] < 1e-3 and restarts[14] == 327670
 
 
-def test_num_cycles_too_large_for_an_exact_table_is_refused():
-    with pytest.raises(ValueError, match="65,536"):
+def test_num_cycles_beyond_an_exact_table_are_refused_naming_num_cycles():
+    with pytest.raises(ValueError, match="num_cycles must be <= 10000.0"):
         ms_lr.CosineWithRestartsAndWarmUpLR(1.0, total_steps=10**7, num_cycles=1e5 + 0.5)
+    with pytest.raises(ValueError, match="num_cycles makes [0-9,]+ cycles .* at most 65,536"):
+        ms_lr.CosineWithWarmUpLR(1.0, total_steps=2, warmup_steps=1, num_cycles=9999.5, decay_steps=10)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         ms_lr.CosineWithRestartsAndWarmUpLR(1.0, total_steps=10**7, num_cycles=1e4 + 0.5)

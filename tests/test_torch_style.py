@@ -58,7 +58,36 @@ def test_after_k_steps_every_group_has_exactly_the_schedule_at_k(name, jit):
     expected = ms_lr.evaluate(SCHEDULE, np.arange(12)).astype(np.float64)
     np.testing.assert_array_equal(seen, np.stack([expected, expected], axis=1))     # bit for bit: the same cell
     assert scheduler.state_dict() == {"last_epoch": 12}
-    assert not np.allclose(weights[0], training(OPTIMIZERS[name], 0, jit)[1][0])     # it trained
+    untrained = training(OPTIMIZERS[name], 0, jit)[1][0]
+    if np.allclose(weights[0], untrained):
+        # MindSpore's mint.optim.SGD leaves the weights as they were on 2.7 (and on 2.10 in PyNative); make sure
+        # that is the optimizer's own doing, not the scheduler's, before calling it MindSpore's.
+        assert np.allclose(_plain_training(OPTIMIZERS[name], jit), untrained)
+        pytest.skip(f"MindSpore {ms.__version__}'s {name} does not update the weights here, with or without a "
+                    f"scheduler")
+
+
+def _plain_training(optimizer_class, jit):
+    """The same 12 steps with the optimizer alone: its first weight."""
+    ms.set_seed(0)
+    net = nn.SequentialCell([nn.Dense(4, 3), nn.Dense(3, 1)])
+    optimizer = optimizer_class(net.trainable_params(), lr=0.1)
+    loss_fn = nn.MSELoss()
+
+    def forward(x, y):
+        return loss_fn(net(x), y)
+
+    grad_fn = ms.value_and_grad(forward, None, optimizer.parameters)
+
+    def step(x, y):
+        loss, grads = grad_fn(x, y)
+        optimizer(grads)
+        return loss
+
+    step = ms.jit(step) if jit else step
+    for _ in range(12):
+        step(X, Y)
+    return net.trainable_params()[0].asnumpy()
 
 
 def test_mint_adamw_lr_path_on_the_host_and_in_a_jit_step():

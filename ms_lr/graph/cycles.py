@@ -12,6 +12,7 @@ from mindspore import Tensor, nn, ops
 
 from ms_lr.core.arguments import INT32_MAX
 from ms_lr.graph.constants import f32
+from ms_lr.graph.search import SortedSteps
 
 __all__ = ["CycleTable", "EntryConstant", "FractionalCycles"]
 
@@ -43,6 +44,7 @@ class CycleTable(nn.Cell):
         self.overruns = ends[-1] > INT32_MAX
         self.start_steps: List[int] = starts
         self.starts = Tensor(np.array(starts, dtype=np.int32))
+        self.search = SortedSteps(starts)
         # Ends past the int32 range (only the final, partial cycle's) are split into an int32 part and a float excess
         # so the steps remaining to the end stay exact where they are small.
         self.ends = Tensor(np.array([min(end, INT32_MAX) for end in ends], dtype=np.int32))
@@ -71,7 +73,7 @@ class CycleTable(nn.Cell):
             cycle = ops.floor_div(step, self.tail_length)
             return ops.zeros_like(step), cycle, position, ops.cast(self.tail_length - position, ms.float32)
         # The last start <= step is the entry of the cycle holding step (starts[0] == 0 <= step).
-        entry = ops.searchsorted(self.starts, step, right=True, out_int32=True) - 1
+        entry = self.search.count_up_to(step) - 1
         offset = step - ops.gather(self.starts, entry, 0)
         remaining = ops.gather(self.ends, entry, 0) - step
         if self.periodic_tail:
@@ -136,6 +138,7 @@ class FractionalCycles(nn.Cell):
         starts, lasts = ceilings[:-1], [c - 1 for c in ceilings[1:]]
         self.horizon = min(lasts[-1], INT32_MAX)
         self.starts = Tensor(np.array(starts, dtype=np.int32))
+        self.search = SortedSteps(starts)
         self.heads = Tensor(np.array([(s * q - j * p) / q for j, s in enumerate(starts)], dtype=np.float32))
         self.lasts = Tensor(np.array(lasts, dtype=np.int32))
         self.tails = Tensor(np.array([((j + 1) * p - last * q) / q for j, last in enumerate(lasts)], dtype=np.float32))
@@ -150,7 +153,7 @@ class FractionalCycles(nn.Cell):
             position = step - cycle * self.period
             return cycle, ops.cast(position, ms.float32), ops.cast(self.period - position, ms.float32)
         step = ops.minimum(step, self.horizon)
-        entry = ops.searchsorted(self.starts, step, right=True, out_int32=True) - 1
+        entry = self.search.count_up_to(step) - 1
         elapsed = ops.cast(step - ops.gather(self.starts, entry, 0), ms.float32) + ops.gather(self.heads, entry, 0)
         remaining = ops.cast(ops.gather(self.lasts, entry, 0) - step, ms.float32) + ops.gather(self.tails, entry, 0)
         return entry, elapsed, remaining

@@ -20,6 +20,7 @@ from ms_lr.core.arguments import (
 from ms_lr.core.schedule import Schedule
 from ms_lr.graph.constants import f32
 from ms_lr.graph.powers import IntegerPower
+from ms_lr.graph.search import SortedSteps
 from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
 from ms_lr.reference.decay import (
     constant_factor,
@@ -132,11 +133,11 @@ class MultiStepLR(Schedule, reference=multi_step_decay, torch="lr_scheduler.Mult
             raise ValueError(f"gamma={gamma} over {len(milestones)} milestones takes the lr to "
                              f"{max(levels):.4g}, beyond float32's largest value")
         self.top = max(levels)
-        self.milestones = Tensor(np.array(milestones, dtype=np.int32))
+        self.milestones = SortedSteps(milestones)
         self.levels = Tensor(np.array(levels, dtype=np.float32))
 
     def value(self, step: Tensor) -> Tensor:
-        passed = ops.searchsorted(self.milestones, step, right=True, out_int32=True)
+        passed = self.milestones.count_up_to(step)
         return ops.gather(self.levels, passed, 0)
 
     def upper_bound(self) -> float:
@@ -356,12 +357,12 @@ class PiecewiseConstantLR(Schedule, reference=piecewise_constant):
         super().__init__()
         if len(values) != len(milestones) + 1:
             raise ValueError(f"values must hold len(milestones) + 1 = {len(milestones) + 1} lrs, got {len(values)}")
-        self.milestones = Tensor(np.array(milestones, dtype=np.int32))
+        self.milestones = SortedSteps(milestones)
         self.levels = Tensor(np.asarray(values, dtype=np.float32))
         self.top = float(np.max(values))
 
     def value(self, step: Tensor) -> Tensor:
-        passed = ops.searchsorted(self.milestones, step, right=True, out_int32=True)
+        passed = self.milestones.count_up_to(step)
         return ops.gather(self.levels, passed, 0)
 
     def upper_bound(self) -> float:

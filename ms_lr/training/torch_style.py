@@ -71,7 +71,7 @@ class LRScheduler:
         >>> optimizer = mint.optim.AdamW(net.trainable_params(), lr=0.1)
         >>> scheduler = ms_lr.LRScheduler(optimizer, ms_lr.CosineAnnealingLR(0.1, T_max=4))
         >>> for _ in range(2):
-        ...     scheduler.step()
+        ...     _ = scheduler.step()
         >>> [round(float(lr), 6) for lr in scheduler.get_last_lr()]
         [0.05]
     """
