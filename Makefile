@@ -9,7 +9,15 @@ OLDEST_MINDSPORE := 2.7.0
 OLDEST := .venv-oldest
 OLDEST_STAMP := $(OLDEST)/.installed-$(OLDEST_MINDSPORE)-$(shell cksum setup.py | cut -d' ' -f1)
 
-.PHONY: demo test test-oldest lint bench figures readme clean
+# MS_LR_DEVICE (CPU, GPU or Ascend) picks the device of make test-device and make bench: see
+# ms_lr/tools/device.py. For the GPU the CUDA 11 wheels are installed once, and their folders go on the loader's path
+# before Python starts.
+GPU_STAMP := $(VENV)/.gpu-libraries
+DEVICE_LIBRARIES = $(if $(filter gpu GPU,$(MS_LR_DEVICE)),$(MAKE) --no-print-directory $(GPU_STAMP))
+ON_DEVICE = LD_LIBRARY_PATH="$$($(PY) -m ms_lr.tools.device --library-path)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}" \
+	MS_LR_DEVICE=$(MS_LR_DEVICE)
+
+.PHONY: demo test test-oldest test-device lint bench figures readme clean
 
 $(STAMP): setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,6 +33,10 @@ $(OLDEST_STAMP): setup.py
 	rm -f $(OLDEST)/.installed-*
 	touch $@
 
+$(GPU_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[gpu]"
+	touch $@
+
 demo: $(STAMP)
 	$(PY) scripts/demo.py
 
@@ -38,8 +50,17 @@ test: lint
 test-oldest: $(OLDEST_STAMP)
 	MS_LR_PROPERTY_EXAMPLES=5 $(OLDEST)/bin/python -m pytest -n 2 tests ms_lr --doctest-modules -q
 
+# The suite with every cell on a device: make test-device (GPU), make test-device MS_LR_DEVICE=Ascend.
+test-device: MS_LR_DEVICE ?= GPU
+test-device: $(STAMP)
+	$(DEVICE_LIBRARIES)
+	$(ON_DEVICE) $(PY) -m pytest -n 2 tests ms_lr --doctest-modules -q
+
+# On the CPU; make bench MS_LR_DEVICE=GPU for the GPU.
+bench: MS_LR_DEVICE ?= CPU
 bench: $(STAMP)
-	$(PY) scripts/bench.py
+	$(DEVICE_LIBRARIES)
+	$(ON_DEVICE) $(PY) scripts/bench.py
 
 figures: $(STAMP)
 	$(PY) scripts/figures.py

@@ -17,6 +17,10 @@ setup(
     extras_require={
         "plot": ["matplotlib"],
         "yaml": ["pyyaml"],
+        # The CUDA 11 and cuDNN 8 libraries MindSpore's GPU plugin (built for CUDA 11.6) links to; see
+        # ms_lr/tools/device.py for the loader path.
+        "gpu": ["nvidia-cuda-runtime-cu11", "nvidia-cublas-cu11", "nvidia-cufft-cu11", "nvidia-curand-cu11",
+                "nvidia-cusolver-cu11", "nvidia-cusparse-cu11", "nvidia-cuda-nvrtc-cu11", "nvidia-cudnn-cu11>=8.5,<9"],
         "test": ["pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "torch==2.13.0", "matplotlib", "pyyaml",
                  "ruff==0.17.6"],
     },

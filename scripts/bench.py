@@ -24,6 +24,7 @@ from mindspore import Tensor, nn, ops
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import ms_lr  # noqa: E402
+from ms_lr.tools.device import use_selected_device  # noqa: E402
 
 LAST = 2**31 - 1
 
@@ -157,10 +158,11 @@ def main():
     parser.add_argument("--steps", type=int, default=150, help="train steps per timing sample")
     parser.add_argument("--markdown", help="also write the tables to this file")
     args = parser.parse_args()
-    ms.set_context(mode=ms.GRAPH_MODE, device_target="CPU")
+    ms.set_context(mode=ms.GRAPH_MODE)
+    device = use_selected_device()
 
     lines = [f"ms_lr benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()} {platform.processor() or ''} "
-             f"{os.cpu_count()} cores, MindSpore {ms.__version__}, {args.rounds} rounds x {args.steps} steps", ""]
+             f"{os.cpu_count()} cores, {device}, MindSpore {ms.__version__}, {args.rounds} rounds x {args.steps} steps", ""]
     single, single_us = step_overhead(args.rounds, args.steps, grouped=False)
     grouped, grouped_us = step_overhead(args.rounds, args.steps, grouped=True)
     lines += ["| schedule | train step (us) | added (us) | vs constant (target <= 1.05) | 25-param group vs "

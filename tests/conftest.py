@@ -5,10 +5,18 @@ import tempfile
 import mindspore as ms
 import pytest
 
+from ms_lr.tools.device import use_selected_device
+
 sys.path.insert(0, os.path.dirname(__file__))
 # MindSpore dumps rank_0/om/analyze_fail.ir into the working directory when a graph fails to compile; the tests
 # provoke such failures on purpose, and must not litter the user's tree with them.
 os.environ.setdefault("MS_OM_PATH", tempfile.mkdtemp(prefix="ms_lr_tests_om_"))
+
+# make test-device runs the suite with every cell on the device MS_LR_DEVICE names (CPU when unset).
+try:
+    DEVICE = use_selected_device()
+except ValueError as error:
+    raise pytest.UsageError(str(error)) from None
 
 MODES = {"graph": ms.GRAPH_MODE, "pynative": ms.PYNATIVE_MODE}
 
