@@ -162,7 +162,8 @@ def main():
     device = use_selected_device()
 
     lines = [f"ms_lr benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()} {platform.processor() or ''} "
-             f"{os.cpu_count()} cores, {device}, MindSpore {ms.__version__}, {args.rounds} rounds x {args.steps} steps", ""]
+             f"{os.cpu_count()} cores, {device}, MindSpore {ms.__version__}, "
+             f"{args.rounds} rounds x {args.steps} steps", ""]
     single, single_us = step_overhead(args.rounds, args.steps, grouped=False)
     grouped, grouped_us = step_overhead(args.rounds, args.steps, grouped=True)
     lines += ["| schedule | train step (us) | added (us) | vs constant (target <= 1.05) | 25-param group vs "
