@@ -41,6 +41,7 @@ from ms_lr.schedules.warmup import ConstantWarmup, LinearWarmup
 from ms_lr.tools.config import build, dump, load
 from ms_lr.training.callbacks import LRMonitor, ReduceLROnPlateau
 from ms_lr.training.groups import grouped_lr_schedule
+from ms_lr.training.sharing import share_schedules
 from ms_lr.training.torch_style import LRScheduler
 
 __all__ = [
@@ -55,7 +56,7 @@ __all__ = [
     "CosineDecayLR", "WarmUpLR", "PolynomialDecayLR", "ExponentialDecayLR", "NaturalExpDecayLR", "InverseDecayLR",
     "ConstantWarmUpLR", "LinearWithWarmUpLR", "CosineWithWarmUpLR", "CosineWithRestartsAndWarmUpLR",
     "PolynomialWithWarmUpLR", "ConstantWithCoolDownLR",
-    "LRMonitor", "ReduceLROnPlateau", "grouped_lr_schedule", "LRScheduler",
+    "LRMonitor", "ReduceLROnPlateau", "grouped_lr_schedule", "share_schedules", "LRScheduler",
     "build", "load", "dump",
 ]
 __version__ = "0.1.0"

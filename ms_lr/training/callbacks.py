@@ -16,16 +16,15 @@ from mindspore.train import Callback, RunContext
 from ms_lr.core.arguments import ChoiceRule, IntRule, RealRule
 from ms_lr.core.schedule import Schedule, evaluate, named_errors
 from ms_lr.schedules.reducible import ReducibleLR
+from ms_lr.training.sharing import scheduled_lrs
 
 __all__ = ["LRMonitor", "ReduceLROnPlateau"]
 
 
 def _group_lrs(optimizer: Optimizer) -> List[Any]:
     """The optimizer's distinct learning rates, in group order (with groups it holds one per parameter)."""
-    if not optimizer.is_group_lr:
-        return [optimizer.learning_rate]
     distinct = []
-    for lr in optimizer.learning_rate:
+    for lr in scheduled_lrs(optimizer):
         if not any(lr is seen for seen in distinct):
             distinct.append(lr)
     return distinct

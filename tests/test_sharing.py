@@ -1,0 +1,183 @@
+"""share_schedules: the same bits as the unshared optimizer, the schedule once in the cell tree, resume both ways,
+Offset, several steps in one graph launch, Model.train with LRMonitor and ReduceLROnPlateau."""
+import mindspore as ms
+import numpy as np
+import pytest
+from mindspore import Tensor, nn
+from mindspore.train import Model
+
+import ms_lr
+from ms_lr import LRMonitor
+from tests.test_training import OPTIMIZERS, SunkSteps, batches, dataset, make_net, schedule, train_steps
+
+STEPS = 12
+
+
+def visits(cell, target):
+    """How often a walk over ``_cells`` that does not skip repeats reaches ``target``: the walk MindSpore's
+    ``compile_phase`` setter makes on every call of a compiled cell."""
+    return (cell is target) + sum(visits(child, target) for child in cell._cells.values() if child is not None)
+
+
+def weights_after(make_optimizer, shared, data):
+    ms.set_seed(0)
+    net = make_net()
+    opt = make_optimizer(net.trainable_params())
+    if shared:
+        assert ms_lr.share_schedules(opt) is opt
+    train = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), opt)
+    for x, y in data:
+        train(x, y)
+    return [p.asnumpy() for p in net.trainable_params()], int(opt.global_step.asnumpy()[0])
+
+
+def assert_same_weights(a, b):
+    for x, y in zip(a, b):
+        np.testing.assert_array_equal(x, y)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_shared_optimizer_trains_to_the_same_bits(name):
+    sched = schedule()
+    data = batches(STEPS, seed=7)
+    plain, steps_plain = weights_after(lambda p: OPTIMIZERS[name](p, sched), False, data)
+    shared, steps_shared = weights_after(lambda p: OPTIMIZERS[name](p, sched), True, data)
+    assert steps_plain == steps_shared == STEPS
+    assert_same_weights(shared, plain)
+
+
+def grouped(params, warm_cosine, default, constant=0.25):
+    return nn.Momentum([{"params": params[:2], "lr": warm_cosine}, {"params": params[2:3], "lr": constant},
+                        {"params": params[3:]}], learning_rate=default, momentum=0.9)
+
+
+def test_groups_share_one_parameter_per_schedule_and_train_to_the_same_bits():
+    warm_cosine = ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, 40, eta_min=1e-5), 4)
+    default = ms_lr.StepLR(0.05, 5, 0.5)
+    data = batches(STEPS, seed=8)
+    # 0.25 is exact in float32 and survives MindSpore's lr + 1 - 1 on the unshared dynamic path.
+    plain, _ = weights_after(lambda p: grouped(p, warm_cosine, default), False, data)
+    shared, _ = weights_after(lambda p: grouped(p, warm_cosine, default), True, data)
+    assert_same_weights(shared, plain)
+
+    net = make_net()
+    opt = ms_lr.share_schedules(grouped(net.trainable_params(), warm_cosine, default))
+    assert len(opt.ms_lr_values) == 2                              # two distinct schedules, not one per parameter
+    seen = train_steps(opt, net, batches(STEPS))
+    steps = np.arange(STEPS)
+    expected = [warm_cosine.reference(steps)] * 2 + [np.full(STEPS, 0.25)] + [default.reference(steps)]
+    np.testing.assert_allclose(seen, np.stack(expected, axis=1), rtol=1e-6)
+
+
+def test_a_constant_group_lr_is_read_exactly():
+    net = make_net()
+    opt = nn.SGD([{"params": net.trainable_params()[:1], "lr": 0.01}, {"params": net.trainable_params()[1:]}],
+                 learning_rate=ms_lr.CosineAnnealingLR(0.1, 10))
+    unshared = float(opt.get_lr()[0].asnumpy())
+    shared = float(ms_lr.share_schedules(opt).get_lr()[0].asnumpy())
+    assert shared == np.float32(0.01)
+    assert abs(unshared / np.float32(0.01) - 1) < 2e-6          # MindSpore's lr + 1 - 1, for comparison
+
+
+def test_the_schedule_sits_once_in_the_cell_tree():
+    net = nn.SequentialCell([nn.Dense(4, 4) for _ in range(5)])
+    params = net.trainable_params()
+    cosine = ms_lr.CosineAnnealingWarmupRestarts(100, 1.5, 0.1, 1e-4, 10, 0.9)
+    opt = nn.SGD([{"params": params, "lr": cosine}], learning_rate=0.1)
+    assert visits(opt, cosine) == len(params)                     # MindSpore's CellList: once per parameter
+    ms_lr.share_schedules(opt)
+    assert visits(opt, cosine) == 1
+
+
+def test_refusals_and_no_ops():
+    with pytest.raises(TypeError, match="optimizer must be a mindspore.nn optimizer, got CosineAnnealingLR"):
+        ms_lr.share_schedules(ms_lr.CosineAnnealingLR(0.1, 10))
+    constant = nn.SGD(make_net().trainable_params(), learning_rate=0.1)
+    assert ms_lr.share_schedules(constant) is constant and type(constant) is nn.SGD
+    opt = ms_lr.share_schedules(nn.SGD(make_net().trainable_params(), learning_rate=schedule()))
+    values = opt.ms_lr_values
+    assert ms_lr.share_schedules(opt) is opt and opt.ms_lr_values is values
+    assert isinstance(opt, nn.SGD) and type(opt).__name__ == "SGD"
+
+
+def resume(first_shared, second_shared, tmp_path, steps_first=7, steps_second=9):
+    """Train, save, restore into fresh objects (shared or not), train on; ReducibleLR's factor changes mid-run."""
+    data = batches(steps_first + steps_second, seed=3)
+
+    def build(shared):
+        ms.set_seed(0)
+        net = make_net()
+        sched = ms_lr.ReducibleLR(schedule())
+        opt = nn.Momentum(net.trainable_params(), learning_rate=sched, momentum=0.9)
+        if shared:
+            ms_lr.share_schedules(opt)
+        return net, sched, opt, nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), opt)
+
+    net, sched, opt, train = build(first_shared)
+    path = str(tmp_path / f"mid_{first_shared}_{second_shared}.ckpt")
+    for i, (x, y) in enumerate(data):
+        if i == steps_first:
+            sched.set_factor(0.5)
+            ms.save_checkpoint(train, path)
+            net, sched, opt, train = build(second_shared)
+            ms.load_param_into_net(train, ms.load_checkpoint(path))
+        train(x, y)
+    return [p.asnumpy() for p in net.trainable_params()], int(opt.global_step.asnumpy()[0])
+
+
+@pytest.mark.parametrize("first_shared, second_shared", [(True, True), (True, False), (False, True)])
+def test_resume_across_sharing_equals_an_unshared_resumed_run(first_shared, second_shared, tmp_path):
+    reference = resume(False, False, tmp_path)
+    weights, steps = resume(first_shared, second_shared, tmp_path)
+    assert steps == reference[1] == 16
+    assert_same_weights(weights, reference[0])
+
+
+def test_offset_under_sharing():
+    cosine = ms_lr.CosineAnnealingLR(0.1, 1000)
+    net = make_net()
+    opt = ms_lr.share_schedules(nn.SGD(net.trainable_params(), learning_rate=ms_lr.Offset(cosine, 400)))
+    seen = train_steps(opt, net, batches(5))
+    np.testing.assert_allclose(seen, cosine.reference(np.arange(400, 405)), rtol=1e-6)
+
+
+def sunk_training(shared):
+    ms.set_seed(0)
+    net = make_net()
+    opt = nn.Momentum(net.trainable_params(), learning_rate=schedule(), momentum=0.9)
+    if shared:
+        ms_lr.share_schedules(opt)
+    sunk = SunkSteps(nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), opt), opt, 4)
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        xs, ys = rng.normal(size=(4, 8, 4)), rng.normal(size=(4, 8, 1))
+        sunk(Tensor(xs.astype(np.float32)), Tensor(ys.astype(np.float32)))
+    return [p.asnumpy() for p in net.trainable_params()], int(opt.global_step.asnumpy()[0])
+
+
+def test_k_steps_in_one_graph_launch_update_with_the_lr_of_every_step():
+    # Each step's assign is ordered before that step's updates and after the previous step's: the same weights as
+    # the unshared optimizer, which computes the lr inside each update's data path.
+    shared, steps = sunk_training(True)
+    plain, _ = sunk_training(False)
+    assert steps == 12
+    assert_same_weights(shared, plain)
+
+
+def test_model_train_with_lr_monitor_and_plateau_on_a_shared_grouped_optimizer():
+    net = make_net()
+    params = net.trainable_params()
+    reducible = ms_lr.ReducibleLR(ms_lr.CosineAnnealingLR(0.1, 50))
+    opt = ms_lr.share_schedules(nn.Momentum([{"params": params[:2], "lr": reducible}, {"params": params[2:]}],
+                                            learning_rate=0.05, momentum=0.9))
+    monitor = LRMonitor()
+    # No epoch after the first improves by 1e9: the factor halves after epoch 2 (patience 0).
+    plateau = ms_lr.ReduceLROnPlateau(reducible, factor=0.5, patience=0, threshold=1e9, threshold_mode="abs")
+    Model(net, nn.MSELoss(), opt).train(3, dataset(4), callbacks=[monitor, plateau], dataset_sink_mode=False)
+    assert int(opt.global_step.asnumpy()[0]) == 12
+    np.testing.assert_array_equal(monitor.steps, np.arange(12))
+    np.testing.assert_allclose(monitor.lrs[:, 1], np.full(12, 0.05), rtol=1e-7)
+    cosine = ms_lr.CosineAnnealingLR(0.1, 50).reference(np.arange(12))
+    np.testing.assert_allclose(monitor.lrs[:, 0], np.concatenate([cosine[:8], 0.5 * cosine[8:]]), rtol=1e-6)
+    # What the updates read at the end: the shared Parameter holds the reduced lr of the last step.
+    assert float(opt.ms_lr_values[0].asnumpy()) == pytest.approx(0.5 * cosine[11], rel=1e-6)
