@@ -1,20 +1,29 @@
-"""ms_lr performance and precision figures (make bench). Timings are ratios taken in one interleaved run.
+"""ms_lr performance and precision figures (make bench; MS_LR_DEVICE picks the device, CPU by default).
 
-1. Train-step time of Dense 16->1, batch 32, SGD, GRAPH_MODE, with each schedule / a constant lr
-   (anchor: MindSpore's nn.CosineDecayLR). Target <= 1.05x.
-2. The same with one scheduled group of 25 parameters (the optimizer evaluates the schedule once per parameter)
-   / the same group with a constant lr. Target <= 1.10x.
-3. Compile time of the train step (min of 3 fresh compiles) / with a constant lr. Target <= 1.3x.
-4. Vector evaluation: 1,000,000 steps through a cell in one call (compiled) <= 0.1 s; the reference, 10,000,000
-   steps <= 1 s.
-5. Precision: max relative error vs the float64 reference (where lr >= 1e-6 x peak) over steps 0..100000 and
-   +-3 steps around every boundary up to 2**31 - 1.
+The machines are shared and noisy, so every timing is a difference or a ratio taken within one run, and each run
+is repeated (--repeats) to give the spread. A timing run builds every variant twice, in the order A B C ... C B A
+(graphs compiled earlier in a process run faster here, up to ~100 us on a 2.8 ms step), then times
+``--rounds`` rounds of ``--steps`` steps in a shuffled order, per step; a variant's figure is the median step,
+averaged over its two copies.
 
-    python scripts/bench.py [--rounds 25] [--steps 150] [--markdown bench.md]
+1. Cause: how often MindSpore's per-call ``compile_phase`` walk visits the schedule's cells (a count, not a time).
+2. Parameter sweep: added us per step of CosineAnnealingWarmupRestarts over a constant lr, Dense stacks of 2, 13,
+   49 and 201 parameters, the schedule as ``learning_rate`` (plain) or as one group's ``'lr'`` (grouped), with and
+   without ``ms_lr.share_schedules``.
+3. Every schedule: added us on Dense 16->1 (2 parameters), and on the 49-parameter stack grouped and shared;
+   compile time vs a constant lr (fastest of 3 fresh compiles, target <= 1.3).
+4. A realistic step (a small conv net, a few ms per step): overhead in percent, beside peers: MindSpore's
+   nn.CosineDecayLR, a dynamic_lr per-step list (as MindCV builds), and for the torch-style optimizers MindSpore's
+   experimental.optim.lr_scheduler.CosineAnnealingLR and ms_lr.LRScheduler, stepped on the host and in the jit step.
+5. Vector evaluation speed; precision: max relative error vs the float64 reference over steps 0..100000 and +-3
+   steps around every boundary up to 2**31 - 1.
+
+    python scripts/bench.py [--repeats 3] [--rounds 15] [--steps 25] [--quick] [--markdown bench.md]
 """
 import argparse
 import os
 import platform
+import random
 import sys
 import time
 
@@ -27,6 +36,7 @@ import ms_lr  # noqa: E402
 from ms_lr.tools.device import use_selected_device  # noqa: E402
 
 LAST = 2**31 - 1
+SWEEP_SCHEDULE = "CosineAnnealingWarmupRestarts"
 
 
 def factor(k):
@@ -64,58 +74,236 @@ def schedules():
     }
 
 
-def train_step(lr, grouped):
-    """A compiled train step and its inputs: Dense 16->1 (or a 25-parameter stack, grouped), batch 32, SGD."""
-    if grouped:
-        # 12 x Dense(16, 16) with bias + Dense(16, 1) without: 25 parameters in one scheduled group.
-        net = nn.SequentialCell([nn.Dense(16, 16) for _ in range(12)] + [nn.Dense(16, 1, has_bias=False)])
-        opt = nn.SGD([{"params": net.trainable_params(), "lr": lr}], learning_rate=0.1)
-    else:
-        net = nn.Dense(16, 1)
-        opt = nn.SGD(net.trainable_params(), learning_rate=lr)
+def dense_stack(parameters):
+    """Dense 16->1 (2 parameters) or (parameters - 1) / 2 Dense 16->16 layers and a bias-free Dense 16->1."""
+    if parameters == 2:
+        return nn.Dense(16, 1), (32, 16), (32, 1)
+    layers = (parameters - 1) // 2
+    return nn.SequentialCell([nn.Dense(16, 16) for _ in range(layers)] + [nn.Dense(16, 1, has_bias=False)]), \
+        (32, 16), (32, 1)
+
+
+def conv_net():
+    """A small conv net (8 parameters), batch 16 of 3x8x8: about 9 ms per step on 2 CPU cores."""
+    return nn.SequentialCell([
+        nn.Conv2d(3, 8, 3, has_bias=True), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Conv2d(8, 16, 3, has_bias=True), nn.ReLU(), nn.MaxPool2d(2, 2),
+        nn.Flatten(), nn.Dense(16 * 2 * 2, 32), nn.ReLU(), nn.Dense(32, 10)]), (16, 3, 8, 8), (16, 10)
+
+
+def nn_step(network, lr, grouped=False, shared=False):
+    """A compiled SGD train step (TrainOneStepCell) and its inputs; ``lr`` a float, schedule or Tensor."""
+    net, x_shape, y_shape = network()
+    params = net.trainable_params()
+    opt = nn.SGD([{"params": params, "lr": lr}], learning_rate=0.1) if grouped else nn.SGD(params, learning_rate=lr)
+    if shared:
+        ms_lr.share_schedules(opt)
     step = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), opt)
     rng = np.random.default_rng(0)
-    x = Tensor(rng.normal(size=(32, 16)).astype(np.float32))
-    y = Tensor(rng.normal(size=(32, 1)).astype(np.float32))
-    return step, (x, y)
+    inputs = (Tensor(rng.normal(size=x_shape).astype(np.float32)), Tensor(rng.normal(size=y_shape).astype(np.float32)))
+    return step, inputs
 
 
-def time_steps(builders, rounds, steps, compiles=3):
-    """Compile time (min of ``compiles`` fresh builds) and best-of-rounds seconds per step of each variant.
+def torch_style_step(network, scheduler, where):
+    """A jit train step of experimental.optim.SGD; the scheduler steps nowhere, on the host, or in the jit step."""
+    from mindspore.experimental import optim
+    net, x_shape, y_shape = network()
+    opt = optim.SGD(net.trainable_params(), lr=0.1)
+    sched = None
+    if scheduler == "experimental":
+        sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10_000, eta_min=1e-5)
+    elif scheduler == "ms_lr":
+        sched = ms_lr.LRScheduler(opt, ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5))
+    loss_fn = nn.MSELoss()
 
-    Best-of-rounds, as timeit advises: noise only ever adds time. The variants are interleaved round by round so
-    slow spells of the shared machine hit them all alike.
-    """
-    compile_s, variants = {}, {}
-    for name, build in builders.items():
-        times = []
-        for _ in range(compiles):
-            step, inputs = build()          # a new cell is compiled anew
-            start = time.perf_counter()
+    def forward(x, y):
+        return loss_fn(net(x), y)
+
+    grad_fn = ms.value_and_grad(forward, None, opt.parameters)
+
+    def train(x, y):
+        loss, grads = grad_fn(x, y)
+        opt(grads)
+        if where == "jit":
+            sched.step()
+        return loss
+
+    compiled = ms.jit(train)
+
+    def step(x, y):
+        loss = compiled(x, y)
+        if where == "host":
+            sched.step()
+        return loss
+
+    rng = np.random.default_rng(0)
+    inputs = (Tensor(rng.normal(size=x_shape).astype(np.float32)), Tensor(rng.normal(size=y_shape).astype(np.float32)))
+    return step, inputs
+
+
+def measure(builders, rounds, steps, seed):
+    """Median seconds per step of each variant: built twice (A B ... B A), timed in shuffled rounds."""
+    names = list(builders)
+    built = [(name, builders[name]()) for name in names + names[::-1]]
+    for _, (step, inputs) in built:
+        for _ in range(3):
             step(*inputs).asnumpy()
-            times.append(time.perf_counter() - start)
-        compile_s[name], variants[name] = min(times), (step, inputs)
-    samples = {name: [] for name in variants}
+    samples = [[] for _ in built]
+    order = list(range(len(built)))
+    rng = random.Random(seed)
+    clock = time.perf_counter
     for _ in range(rounds):
-        for name, (step, inputs) in variants.items():
-            start = time.perf_counter()
+        rng.shuffle(order)
+        for i in order:
+            step, inputs = built[i][1]
+            start = clock()
             for _ in range(steps):
-                loss = step(*inputs)
-            loss.asnumpy()
-            samples[name].append((time.perf_counter() - start) / steps)
-    return {name: float(np.min(v)) for name, v in samples.items()}, compile_s
+                step(*inputs)
+                now = clock()
+                samples[i].append(now - start)
+                start = now
+    medians = {}
+    for (name, _), times in zip(built, samples):
+        medians.setdefault(name, []).append(float(np.median(times)))
+    return {name: sum(v) / len(v) for name, v in medians.items()}
 
 
-def step_overhead(rounds, steps, grouped):
-    builders = {"constant lr": lambda: train_step(0.1, grouped)}
-    if not grouped:
-        builders["nn.CosineDecayLR (anchor)"] = lambda: train_step(nn.CosineDecayLR(1e-5, 0.1, 10_000), grouped)
-    for name, make in schedules().items():
-        builders[name] = lambda make=make: train_step(make(), grouped)
-    per_step, compile_s = time_steps(builders, rounds, steps)
-    base, base_compile = per_step["constant lr"], compile_s["constant lr"]
-    return {name: (per_step[name] * 1e6, per_step[name] / base, compile_s[name] / base_compile, compile_s[name])
-            for name in builders}, base * 1e6
+def added(builders, base, args):
+    """Per variant: (median step us of the base, [added us per repeat]) over ``args.repeats`` runs."""
+    runs = [measure(builders, args.rounds, args.steps, seed) for seed in range(args.repeats)]
+    return {name: [1e6 * (run[name] - run[base]) for run in runs] for name in builders}, \
+        float(np.median([1e6 * run[base] for run in runs]))
+
+
+def spread(values):
+    """The median, and the range over repeats."""
+    return f"{np.median(values):+.0f} ({min(values):+.0f} to {max(values):+.0f})"
+
+
+def walk_visits(lr, grouped, shared, parameters):
+    """compile_phase setter calls per call of the train step: the Python walk MindSpore makes before each launch."""
+    step, inputs = nn_step(lambda: dense_stack(parameters), lr, grouped, shared)
+    step(*inputs)
+    calls = [0]
+    setter = nn.Cell.compile_phase.fset
+
+    def counting(cell, value):
+        calls[0] += 1
+        setter(cell, value)
+
+    nn.Cell.compile_phase = nn.Cell.compile_phase.setter(counting)
+    try:
+        step(*inputs)
+    finally:
+        nn.Cell.compile_phase = nn.Cell.compile_phase.setter(setter)
+    return calls[0]
+
+
+def cause_section():
+    make = schedules()[SWEEP_SCHEDULE]
+    lines = ["### Cause: cells visited by MindSpore's per-call compile_phase walk",
+             "", "| parameters | constant lr | plain | grouped | grouped, shared |", "|---|---|---|---|---|"]
+    for parameters in (2, 13, 49, 201):
+        row = [walk_visits(0.1, False, False, parameters), walk_visits(make(), False, False, parameters),
+               walk_visits(make(), True, False, parameters), walk_visits(make(), True, True, parameters)]
+        lines.append(f"| {parameters} | " + " | ".join(str(v) for v in row) + " |")
+    return lines
+
+
+def sweep_builders(parameters, make):
+    def network():
+        return dense_stack(parameters)
+    return {"constant": lambda: nn_step(network, 0.1),
+            "plain": lambda: nn_step(network, make()),
+            "plain, shared": lambda: nn_step(network, make(), shared=True),
+            "grouped": lambda: nn_step(network, make(), grouped=True),
+            "grouped, shared": lambda: nn_step(network, make(), grouped=True, shared=True)}
+
+
+def sweep_section(args):
+    make = schedules()[SWEEP_SCHEDULE]
+    lines = [f"### Parameter sweep: {SWEEP_SCHEDULE}, added us per step (median over {args.repeats} runs, range)",
+             "", "| parameters | constant-lr step (us) | plain | plain, shared | grouped | grouped, shared |",
+             "|---|---|---|---|---|---|"]
+    for parameters in args.sweep:
+        builders = sweep_builders(parameters, make)
+        result, base = added(builders, "constant", args)
+        lines.append(f"| {parameters} | {base:.0f} | " + " | ".join(spread(result[n]) for n in list(builders)[1:])
+                     + " |")
+        print(lines[-1], flush=True)
+    return lines
+
+
+def compile_seconds(build, compiles=3):
+    times = []
+    for _ in range(compiles):
+        step, inputs = build()
+        start = time.perf_counter()
+        step(*inputs).asnumpy()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def schedule_section(args):
+    small = lambda: dense_stack(2)  # noqa: E731
+    stack = lambda: dense_stack(49)  # noqa: E731
+    anchor = lambda: nn.CosineDecayLR(1e-5, 0.1, 10_000)  # noqa: E731
+    makes = {"nn.CosineDecayLR (MindSpore)": anchor, **schedules()}
+    plain = {"constant lr": lambda: nn_step(small, 0.1)}
+    grouped = {"constant lr": lambda: nn_step(stack, 0.1, grouped=True)}
+    for name, make in makes.items():
+        plain[name] = lambda make=make: nn_step(small, make())
+        grouped[name] = lambda make=make: nn_step(stack, make(), grouped=True, shared=True)
+    plain_added, plain_base = added(plain, "constant lr", args)
+    grouped_added, grouped_base = added(grouped, "constant lr", args)
+    base_compile = compile_seconds(plain["constant lr"])
+    lines = [f"### Every schedule: added us per step (median over {args.repeats} runs, range)", "",
+             f"Constant-lr step: {plain_base:.0f} us on Dense 16->1 (2 parameters), {grouped_base:.0f} us on the "
+             f"49-parameter stack with one group.", "",
+             "| schedule | 2 parameters | 49 parameters, grouped, shared | compile (ms) | compile vs constant "
+             "(target <= 1.3) |", "|---|---|---|---|---|"]
+    for name in makes:
+        seconds = compile_seconds(plain[name])
+        lines.append(f"| {name} | {spread(plain_added[name])} | {spread(grouped_added[name])} | "
+                     f"{1e3 * seconds:.0f} | {seconds / base_compile:.2f} |")
+        print(lines[-1], flush=True)
+    lines.append(f"\nconstant lr: compile {1e3 * base_compile:.0f} ms")
+    return lines
+
+
+def realistic_section(args):
+    steps = 10_000
+    per_step = nn.cosine_decay_lr(1e-5, 0.1, steps, 1, 1)
+    nn_builders = {
+        "constant lr": lambda: nn_step(conv_net, 0.1),
+        "nn.CosineDecayLR (MindSpore)": lambda: nn_step(conv_net, nn.CosineDecayLR(1e-5, 0.1, steps)),
+        "dynamic_lr list (nn.cosine_decay_lr)": lambda: nn_step(conv_net, Tensor(np.array(per_step, np.float32))),
+        "ms_lr.CosineAnnealingLR": lambda: nn_step(conv_net, ms_lr.CosineAnnealingLR(0.1, steps, 1e-5)),
+        "ms_lr.CosineAnnealingLR, shared": lambda: nn_step(conv_net, ms_lr.CosineAnnealingLR(0.1, steps, 1e-5),
+                                                           shared=True),
+        "ms_lr.CosineAnnealingWarmupRestarts": lambda: nn_step(conv_net, schedules()[SWEEP_SCHEDULE]()),
+        "ms_lr.OneCycleLR": lambda: nn_step(conv_net, schedules()["OneCycleLR"]()),
+    }
+    torch_builders = {
+        "constant lr": lambda: torch_style_step(conv_net, None, None),
+        "experimental CosineAnnealingLR, host": lambda: torch_style_step(conv_net, "experimental", "host"),
+        "experimental CosineAnnealingLR, in jit": lambda: torch_style_step(conv_net, "experimental", "jit"),
+        "ms_lr.LRScheduler(CosineAnnealingLR), host": lambda: torch_style_step(conv_net, "ms_lr", "host"),
+        "ms_lr.LRScheduler(CosineAnnealingLR), in jit": lambda: torch_style_step(conv_net, "ms_lr", "jit"),
+    }
+    lines = [f"### A realistic step: conv net, batch 16 of 3x8x8 (median over {args.repeats} runs, range)", ""]
+    for title, builders in (("nn.SGD, TrainOneStepCell", nn_builders),
+                            ("experimental.optim.SGD, ms.jit step", torch_builders)):
+        result, base = added(builders, "constant lr", args)
+        lines += [f"{title}: constant-lr step {base:.0f} us", "", "| lr | added us per step | overhead |",
+                  "|---|---|---|"]
+        for name in list(builders)[1:]:
+            percent = [100 * v / base for v in result[name]]
+            lines.append(f"| {name} | {spread(result[name])} | {np.median(percent):.1f}% "
+                         f"({min(percent):.1f}% to {max(percent):.1f}%) |")
+            print(lines[-1], flush=True)
+        lines.append("")
+    return lines
 
 
 def vector_speed():
@@ -154,27 +342,24 @@ def precision():
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rounds", type=int, default=25)
-    parser.add_argument("--steps", type=int, default=150, help="train steps per timing sample")
+    parser.add_argument("--repeats", type=int, default=3, help="independent timing runs, for the spread")
+    parser.add_argument("--rounds", type=int, default=15)
+    parser.add_argument("--steps", type=int, default=25, help="train steps per round")
+    parser.add_argument("--sweep", type=int, nargs="+", default=[2, 13, 49, 201], help="parameter counts")
+    parser.add_argument("--quick", action="store_true", help="1 repeat of 5 rounds: a smoke run, not figures")
     parser.add_argument("--markdown", help="also write the tables to this file")
     args = parser.parse_args()
+    if args.quick:
+        args.repeats, args.rounds, args.steps = 1, 3, 5
     ms.set_context(mode=ms.GRAPH_MODE)
     device = use_selected_device()
 
     lines = [f"ms_lr benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()} {platform.processor() or ''} "
-             f"{os.cpu_count()} cores, {device}, MindSpore {ms.__version__}, "
+             f"{os.cpu_count()} cores, {device}, MindSpore {ms.__version__}, {args.repeats} runs x "
              f"{args.rounds} rounds x {args.steps} steps", ""]
-    single, single_us = step_overhead(args.rounds, args.steps, grouped=False)
-    grouped, grouped_us = step_overhead(args.rounds, args.steps, grouped=True)
-    lines += ["| schedule | train step (us) | added (us) | vs constant (target <= 1.05) | 25-param group vs "
-              "constant (target <= 1.10) | compile (ms) | compile vs constant (target <= 1.3) |",
-              "|---|---|---|---|---|---|---|"]
-    for name, (us, ratio, compile_ratio, compile_s) in single.items():
-        group = f"{grouped[name][1]:.3f}" if name in grouped else "-"
-        lines.append(f"| {name} | {us:.1f} | {us - single_us:+.1f} | {ratio:.3f} | {group} | {1e3 * compile_s:.0f} | "
-                     f"{compile_ratio:.2f} |")
-    lines.append(f"\nconstant-lr step: {single_us:.1f} us single group, {grouped_us:.1f} us with the 25-parameter "
-                 f"group\n")
+    for section in (cause_section, lambda: sweep_section(args), lambda: schedule_section(args),
+                    lambda: realistic_section(args)):
+        lines += section() + [""]
     vector, reference = vector_speed()
     lines += [f"vector evaluation, 1,000,000 steps in one call: {vector:.3f} s (target <= 0.1 s)",
               f"reference, 10,000,000 steps: {reference:.3f} s (target <= 1 s)", ""]

@@ -230,7 +230,7 @@ def test_num_cycles_beyond_an_exact_table_are_refused_naming_num_cycles():
         ms_lr.CosineWithWarmUpLR(1.0, total_steps=2, warmup_steps=1, num_cycles=9999.5, decay_steps=10)
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        ms_lr.CosineWithRestartsAndWarmUpLR(1.0, total_steps=10**7, num_cycles=1e4 + 0.5)
+        ms_lr.CosineWithRestartsAndWarmUpLR(1.0, total_steps=10**7, num_cycles=1e4 - 0.5)   # the largest table
 
 
 def test_linear_with_a_warmup_reaching_total_steps_is_zero_after_it():

@@ -181,3 +181,16 @@ def test_model_train_with_lr_monitor_and_plateau_on_a_shared_grouped_optimizer()
     np.testing.assert_allclose(monitor.lrs[:, 0], np.concatenate([cosine[:8], 0.5 * cosine[8:]]), rtol=1e-6)
     # What the updates read at the end: the shared Parameter holds the reduced lr of the last step.
     assert float(opt.ms_lr_values[0].asnumpy()) == pytest.approx(0.5 * cosine[11], rel=1e-6)
+
+
+def test_parameter_free_cells_stay_out_of_the_tree_and_a_factor_stays_in():
+    # The per-call walk visits each cell of the tree: a schedule's blocks and parameter-free children are not in it.
+    for composed in (ms_lr.CosineAnnealingWarmupRestarts(100, 1.5, 0.1, 1e-4, 10, 0.9),
+                     ms_lr.SequentialLR([ms_lr.LinearLR(0.1, 0.1, 1.0, 5), ms_lr.CosineAnnealingLR(0.1, 50)], [5]),
+                     ms_lr.LinearWarmup(ms_lr.OneCycleLR(0.1, 100), 10)):
+        assert [name for name, _ in composed.cells_and_names()] == [""]
+    reducible = ms_lr.ReducibleLR(ms_lr.CosineAnnealingLR(0.1, 100))
+    product = reducible * ms_lr.ConstantLR(1.0, 0.5, 10)
+    opt = ms_lr.share_schedules(nn.SGD(make_net().trainable_params(), learning_rate=product))
+    # The factor is found by the optimizer, so checkpoints save it.
+    assert any(param is reducible.factor for param in opt.parameters_dict().values())

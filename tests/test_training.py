@@ -113,7 +113,7 @@ def test_schedule_as_weight_decay():
     train = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), opt)
     seen = []
     for x, y in batches(STEPS):
-        seen.append(float(opt.get_weight_decay().asnumpy()))
+        seen.append(float(opt.get_weight_decay().asnumpy().reshape(-1)[0]))
         train(x, y)
     np.testing.assert_allclose(seen, decay.reference(np.arange(STEPS)), rtol=1e-6)
 

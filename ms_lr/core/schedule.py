@@ -32,6 +32,7 @@ from mindspore import Tensor
 from mindspore.nn.learning_rate_schedule import LearningRateSchedule
 
 from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, ChoiceRule, FlagRule, FunctionRule, LrRule, OptionalRule, Rule
+from ms_lr.core.blocks import OutOfTreeBlocks
 from ms_lr.core.docs import with_shared_sections
 from ms_lr.core.steps import step_tensor, to_step
 
@@ -63,7 +64,7 @@ class named_errors:
         raise renamed.with_traceback(traceback) from None
 
 
-class Schedule(LearningRateSchedule):
+class Schedule(OutOfTreeBlocks, LearningRateSchedule):
     r"""Base class of all ms_lr schedules: a graph-compiled function of the optimizer step.
 
     A schedule maps the optimizer's ``global_step`` to the learning rate of that update. Pass an instance straight to

@@ -8,16 +8,17 @@ from typing import Callable, List, Optional, Sequence, Tuple
 
 import mindspore as ms
 import numpy as np
-from mindspore import Tensor, nn, ops
+from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX
+from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32
 from ms_lr.graph.search import SortedSteps
 
 __all__ = ["CycleTable", "EntryConstant", "FractionalCycles"]
 
 
-class CycleTable(nn.Cell):
+class CycleTable(GraphBlock):
     """Start step and length of every cycle that begins in ``[0, 2**31 - 1]``.
 
     ``next_length(length)`` is the recurrence for the following cycle's length. When it reaches a fixed point
@@ -87,7 +88,7 @@ class CycleTable(nn.Cell):
         return entry, entry, offset, remaining
 
 
-class EntryConstant(nn.Cell):
+class EntryConstant(GraphBlock):
     """One float32 constant per cycle-table entry, looked up with ``entry``: a plain scalar (no gather) when the
     table has a single entry, as for a fixed cycle length."""
 
@@ -103,7 +104,7 @@ class EntryConstant(nn.Cell):
         return ops.gather(self.values, entry, 0)
 
 
-class FractionalCycles(nn.Cell):
+class FractionalCycles(GraphBlock):
     """Cycles of one real length ``L`` (an exact ``Fraction``), from real step 0 up to ``horizon``.
 
     Cycle ``j`` covers the real interval ``[j L, (j + 1) L)``; an integer step belongs to the last cycle that starts

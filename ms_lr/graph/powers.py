@@ -3,8 +3,9 @@ import math
 
 import mindspore as ms
 import numpy as np
-from mindspore import Tensor, nn, ops
+from mindspore import Tensor, ops
 
+from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32
 
 __all__ = ["IntegerPower"]
@@ -12,7 +13,7 @@ __all__ = ["IntegerPower"]
 _FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 
 
-class IntegerPower(nn.Cell):
+class IntegerPower(GraphBlock):
     """``base ** n`` (``base > 0``) for int32 ``n >= 0``, within 2.3e-7 relative (measured) for every ``n`` up to
     ``2**31 - 1`` (a base above 1 only as far as its powers fit float32, which its schedule checks).
 

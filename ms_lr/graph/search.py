@@ -2,12 +2,14 @@
 from typing import Sequence
 
 import numpy as np
-from mindspore import Tensor, nn, ops
+from mindspore import Tensor, ops
+
+from ms_lr.core.blocks import GraphBlock
 
 __all__ = ["SortedSteps"]
 
 
-class SortedSteps(nn.Cell):
+class SortedSteps(GraphBlock):
     """A non-decreasing table of int32 steps, searched with ``count_up_to(step)``: how many are ``<= step``.
 
     That is ``searchsorted(table, step, right=True)``; it is computed as ``searchsorted(table - 1, step)`` with the

@@ -7,8 +7,9 @@ weight approaching 0 keeps its relative precision, and so does the lr approachin
 from typing import Optional, Tuple
 
 import mindspore as ms
-from mindspore import Tensor, nn, ops
+from mindspore import Tensor, ops
 
+from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32
 
 __all__ = ["cosine_weights", "Endpoints", "Ramp"]
@@ -29,7 +30,7 @@ def cosine_weights(remaining: Tensor, elapsed: Tensor, scale: Tensor) -> Tuple[T
     return top * top, floor * floor
 
 
-class Endpoints(nn.Cell):
+class Endpoints(GraphBlock):
     """Two lrs a phase moves between, and the cheapest exact way to mix them by weights that sum to 1.
 
     ``low + (high - low) * w_high`` is one op shorter than ``low * w_low + high * w_high`` and exact while
@@ -54,7 +55,7 @@ class Endpoints(nn.Cell):
         return self.low * w_low + high * w_high
 
 
-class Ramp(nn.Cell):
+class Ramp(GraphBlock):
     """The linear ramp from ``start`` (step 0) to ``end`` (reached at step ``length``) every warmup uses.
 
     A rising ramp is ``start + k * slope`` (``k * slope`` from 0): no cancellation, one rounding of the slope. A
