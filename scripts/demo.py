@@ -117,7 +117,7 @@ def main():
 
     net = LogicNet()
     schedule = build_schedule(steps_per_epoch)
-    optimizer = nn.Adam(net.trainable_params(), learning_rate=schedule)
+    optimizer = ms_lr.share_schedules(nn.Adam(net.trainable_params(), learning_rate=schedule))
     model = Model(net, nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean"), optimizer)
     monitor = LRMonitor(csv_path=os.path.join(args.out_dir, "lr_monitor.csv"))
     table = EpochTable(net, x, y, monitor)
