@@ -53,7 +53,9 @@ def share_schedules(optimizer: Optimizer) -> Optimizer:
         \text{lr}_p = v_{j(p)} \text{ for every parameter } p \text{ of a group scheduled by } j
 
     Call it on the built optimizer, before the train step is compiled. A ``weight_decay`` schedule stays on
-    MindSpore's path. An optimizer with only constant lrs is returned as it is, as is one shared already.
+    MindSpore's path. An optimizer with only constant lrs is returned as it is, as is one shared already. With
+    ``nn.LARS(optimizer, use_clip=True)``, share the inner optimizer after wrapping it: LARS keeps the lr it finds at
+    construction, and a shared lr is written only when the inner optimizer runs, after LARS has read it.
 
     Args:
         optimizer (Optimizer): A ``mindspore.nn`` optimizer (SGD, Momentum, Adam, AdamWeightDecay, LAMB, ...).
