@@ -98,7 +98,22 @@ class StepLR(Schedule, reference=step_decay, torch="lr_scheduler.StepLR"):
         return list(range(self.step_size, last + 1, self.step_size))
 
 
-class MultiStepLR(Schedule, reference=multi_step_decay, torch="lr_scheduler.MultiStepLR"):
+class _Levels(Schedule, abstract=True):
+    """One lr per stretch between sorted milestones: ``levels[#{i : m_i <= k}]``, one search and one gather.
+    A subclass sets ``milestones`` (``SortedSteps``), ``levels`` (float32) and ``top`` (their maximum)."""
+
+    def value(self, step: Tensor) -> Tensor:
+        passed = self.milestones.count_up_to(step)
+        return ops.gather(self.levels, passed, 0)
+
+    def upper_bound(self) -> float:
+        return self.top
+
+    def boundaries(self, last: int) -> List[int]:
+        return sorted({m for m in self._config["milestones"] if 0 < m <= last})
+
+
+class MultiStepLR(_Levels, reference=multi_step_decay, torch="lr_scheduler.MultiStepLR"):
     r"""Decays by ``gamma`` at each milestone, as ``torch.optim.lr_scheduler.MultiStepLR``.
 
     .. math:: \eta_k = \eta_{base}\, \gamma^{\#\{i : m_i \le k\}}
@@ -135,16 +150,6 @@ class MultiStepLR(Schedule, reference=multi_step_decay, torch="lr_scheduler.Mult
         self.top = max(levels)
         self.milestones = SortedSteps(milestones)
         self.levels = Tensor(np.array(levels, dtype=np.float32))
-
-    def value(self, step: Tensor) -> Tensor:
-        passed = self.milestones.count_up_to(step)
-        return ops.gather(self.levels, passed, 0)
-
-    def upper_bound(self) -> float:
-        return self.top
-
-    def boundaries(self, last: int) -> List[int]:
-        return sorted({m for m in self._config["milestones"] if 0 < m <= last})
 
 
 class ExponentialLR(Schedule, reference=exponential_decay, torch="lr_scheduler.ExponentialLR"):
@@ -328,7 +333,7 @@ class PolynomialLR(Schedule, reference=polynomial_decay, torch="lr_scheduler.Pol
         return [self.total_iters] if self.total_iters <= last else []
 
 
-class PiecewiseConstantLR(Schedule, reference=piecewise_constant):
+class PiecewiseConstantLR(_Levels, reference=piecewise_constant):
     r"""A constant lr between milestones: ``values[i]`` from ``milestones[i - 1]`` to ``milestones[i]``.
 
     .. math:: \eta_k = \text{values}[\#\{i : m_i \le k\}]
@@ -360,16 +365,6 @@ class PiecewiseConstantLR(Schedule, reference=piecewise_constant):
         self.milestones = SortedSteps(milestones)
         self.levels = Tensor(np.asarray(values, dtype=np.float32))
         self.top = float(np.max(values))
-
-    def value(self, step: Tensor) -> Tensor:
-        passed = self.milestones.count_up_to(step)
-        return ops.gather(self.levels, passed, 0)
-
-    def upper_bound(self) -> float:
-        return self.top
-
-    def boundaries(self, last: int) -> List[int]:
-        return sorted({m for m in self._config["milestones"] if 0 < m <= last})
 
 
 class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
