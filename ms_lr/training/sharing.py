@@ -88,14 +88,16 @@ def share_schedules(optimizer: Optimizer) -> Optimizer:
                         "ms_lr.LRScheduler")
     if isinstance(optimizer, _SharedSchedules) or not optimizer.dynamic_lr:
         return optimizer
-    entries = list(optimizer.learning_rate) if optimizer.is_group_lr else [optimizer.learning_rate]
     schedules: List[Any] = []
     values: List[Parameter] = []
     per_parameter: List[Parameter] = []
-    for entry in entries:
+    read: List[Any] = []           # what each update reads once shared: its schedule, or a constant's Parameter
+    for entry in _entries(optimizer):
         if isinstance(entry, _ConvertToCell):
             per_parameter.append(entry.learning_rate)
+            read.append(entry.learning_rate)
             continue
+        read.append(entry)
         index = next((i for i, seen in enumerate(schedules) if seen is entry), None)
         if index is None:
             index = len(schedules)
@@ -109,15 +111,17 @@ def share_schedules(optimizer: Optimizer) -> Optimizer:
     optimizer.learning_rate = ParameterTuple(per_parameter) if optimizer.is_group_lr else per_parameter[0]
     optimizer.ms_lr_schedules = CellList(schedules, auto_prefix=False)
     optimizer.ms_lr_values = ParameterTuple(values)
-    # What the user passed, for scheduled_lrs (LRMonitor); a plain attribute, outside the cell tree.
-    object.__setattr__(optimizer, "_ms_lr_entries", tuple(entries))
+    # For scheduled_lrs (LRMonitor); a plain attribute, outside the cell tree.
+    object.__setattr__(optimizer, "_ms_lr_read", tuple(read))
     return optimizer
 
 
+def _entries(optimizer: Optimizer) -> List[Any]:
+    return list(optimizer.learning_rate) if optimizer.is_group_lr else [optimizer.learning_rate]
+
+
 def scheduled_lrs(optimizer: Optimizer) -> List[Any]:
-    """The optimizer's lrs as given (a schedule, or the Parameter of a constant lr), one per parameter when it
-    has group lrs, whether or not it is shared."""
-    entries = getattr(optimizer, "_ms_lr_entries", None)
-    if entries is None:
-        entries = list(optimizer.learning_rate) if optimizer.is_group_lr else [optimizer.learning_rate]
-    return [entry.learning_rate if isinstance(entry, _ConvertToCell) else entry for entry in entries]
+    """What the optimizer's updates take their lr from (a schedule, a cell or a constant's Parameter), one per
+    parameter when it has group lrs, whether or not it is shared."""
+    read = getattr(optimizer, "_ms_lr_read", None)
+    return list(read) if read is not None else _entries(optimizer)
