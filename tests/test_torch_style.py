@@ -18,12 +18,13 @@ X, Y = Tensor(np.ones((8, 4), np.float32)), Tensor(np.zeros((8, 1), np.float32))
 
 
 def training(optimizer_class, steps, jit, schedule=SCHEDULE, state=None):
-    """Train ``steps`` steps; return the lr of every group before each step, the weights and the scheduler."""
+    """Train ``steps`` steps; return the lr of every group before each step, the weights and the scheduler.
+    ``schedule=None`` trains with the optimizer alone (no scheduler, no lrs recorded)."""
     ms.set_seed(0)
     net = nn.SequentialCell([nn.Dense(4, 3), nn.Dense(3, 1)])
     params = net.trainable_params()
     optimizer = optimizer_class([{"params": params[:2]}, {"params": params[2:]}], lr=0.1)
-    scheduler = ms_lr.LRScheduler(optimizer, schedule)
+    scheduler = None if schedule is None else ms_lr.LRScheduler(optimizer, schedule)
     if state is not None:
         scheduler.load_state_dict(state)
     loss_fn = nn.MSELoss()
@@ -36,13 +37,15 @@ def training(optimizer_class, steps, jit, schedule=SCHEDULE, state=None):
     def step(x, y):
         loss, grads = grad_fn(x, y)
         optimizer(grads)
-        scheduler.step()
+        if scheduler is not None:
+            scheduler.step()
         return loss
 
     step = ms.jit(step) if jit else step
     seen = []
     for _ in range(steps):
-        seen.append([float(lr.asnumpy()) for lr in scheduler.get_last_lr()])
+        if scheduler is not None:
+            seen.append([float(lr.asnumpy()) for lr in scheduler.get_last_lr()])
         step(X, Y)
     return np.array(seen), [p.asnumpy().copy() for p in params], scheduler
 
@@ -62,32 +65,9 @@ def test_after_k_steps_every_group_has_exactly_the_schedule_at_k(name, jit):
     if np.allclose(weights[0], untrained):
         # MindSpore's mint.optim.SGD leaves the weights as they were on 2.7 (and on 2.10 in PyNative); make sure
         # that is the optimizer's own doing, not the scheduler's, before calling it MindSpore's.
-        assert np.allclose(_plain_training(OPTIMIZERS[name], jit), untrained)
+        assert np.allclose(training(OPTIMIZERS[name], 12, jit, schedule=None)[1][0], untrained)
         pytest.skip(f"MindSpore {ms.__version__}'s {name} does not update the weights here, with or without a "
                     f"scheduler")
-
-
-def _plain_training(optimizer_class, jit):
-    """The same 12 steps with the optimizer alone: its first weight."""
-    ms.set_seed(0)
-    net = nn.SequentialCell([nn.Dense(4, 3), nn.Dense(3, 1)])
-    optimizer = optimizer_class(net.trainable_params(), lr=0.1)
-    loss_fn = nn.MSELoss()
-
-    def forward(x, y):
-        return loss_fn(net(x), y)
-
-    grad_fn = ms.value_and_grad(forward, None, optimizer.parameters)
-
-    def step(x, y):
-        loss, grads = grad_fn(x, y)
-        optimizer(grads)
-        return loss
-
-    step = ms.jit(step) if jit else step
-    for _ in range(12):
-        step(X, Y)
-    return net.trainable_params()[0].asnumpy()
 
 
 def test_mint_adamw_lr_path_on_the_host_and_in_a_jit_step():
