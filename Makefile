@@ -56,11 +56,13 @@ test-device: $(STAMP)
 	$(DEVICE_LIBRARIES)
 	$(ON_DEVICE) $(PY) -m pytest -n 2 tests ms_lr --doctest-modules -q
 
-# On the CPU; make bench MS_LR_DEVICE=GPU for the GPU.
+# On the CPU; make bench MS_LR_DEVICE=GPU for the GPU. It writes its figures into README.md's performance section
+# (BENCH_README= to only print them).
 bench: MS_LR_DEVICE ?= CPU
+bench: BENCH_README ?= README.md
 bench: $(STAMP)
 	$(DEVICE_LIBRARIES)
-	$(ON_DEVICE) $(PY) scripts/bench.py
+	$(ON_DEVICE) $(PY) scripts/bench.py $(if $(BENCH_README),--readme $(BENCH_README))
 
 figures: $(STAMP)
 	$(PY) scripts/figures.py

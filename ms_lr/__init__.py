@@ -3,7 +3,8 @@
 Every schedule is a :class:`Schedule`; pass it to a ``mindspore.nn`` optimizer as ``learning_rate``. Importing the
 package declares (and so registers) every schedule type; the names below are the whole public API.
 """
-from ms_lr.core.schedule import Schedule, evaluate, registered
+from ms_lr.config import accepted_names, build, dump, load, registered
+from ms_lr.core.schedule import Schedule, evaluate
 from ms_lr.schedules.compose import Offset, PerEpoch, Product, Scaled, SequentialLR
 from ms_lr.schedules.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineAnnealingWarmupRestarts
 from ms_lr.schedules.cyclic import CyclicLR, OneCycleLR
@@ -38,7 +39,6 @@ from ms_lr.schedules.lambdas import HostLambdaLR, LambdaLR, MultiplicativeLR, Ta
 from ms_lr.schedules.reducible import ReducibleLR
 from ms_lr.schedules.swa import SWALR
 from ms_lr.schedules.warmup import ConstantWarmup, LinearWarmup
-from ms_lr.tools.config import build, dump, load
 from ms_lr.training.callbacks import LRMonitor, ReduceLROnPlateau
 from ms_lr.training.groups import grouped_lr_schedule
 from ms_lr.training.sharing import share_schedules
@@ -57,6 +57,6 @@ __all__ = [
     "ConstantWarmUpLR", "LinearWithWarmUpLR", "CosineWithWarmUpLR", "CosineWithRestartsAndWarmUpLR",
     "PolynomialWithWarmUpLR", "ConstantWithCoolDownLR",
     "LRMonitor", "ReduceLROnPlateau", "grouped_lr_schedule", "share_schedules", "LRScheduler",
-    "build", "load", "dump",
+    "build", "load", "dump", "accepted_names",
 ]
 __version__ = "0.1.0"

@@ -19,6 +19,10 @@ averaged over its two copies.
    steps around every boundary up to 2**31 - 1.
 
     python scripts/bench.py [--repeats 3] [--rounds 15] [--steps 25] [--quick] [--markdown bench.md]
+                            [--readme README.md]
+
+``make bench`` writes its figures into README.md between the performance markers (as ``make readme`` writes the
+schedule table): the README's figures are this script's output, never pasted.
 """
 import argparse
 import os
@@ -34,6 +38,11 @@ from mindspore import Tensor, nn, ops
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import ms_lr  # noqa: E402
 from ms_lr.tools.device import use_selected_device  # noqa: E402
+from ms_lr.tools.generated import rewrite_block  # noqa: E402
+
+README_BEGIN = ("<!-- performance figures: written by `make bench` (scripts/bench.py --readme README.md); "
+                "do not edit -->")
+README_END = "<!-- end of performance figures -->"
 
 LAST = 2**31 - 1
 SWEEP_SCHEDULE = "CosineAnnealingWarmupRestarts"
@@ -340,6 +349,17 @@ def precision():
     return rows
 
 
+def machine():
+    """The processor's model name, its architecture and core count."""
+    model = platform.processor()
+    try:
+        with open("/proc/cpuinfo") as handle:
+            model = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), model)
+    except OSError:
+        pass
+    return f"{model or 'unknown processor'} ({platform.machine()}), {os.cpu_count()} cores"
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3, help="independent timing runs, for the spread")
@@ -348,22 +368,25 @@ def main():
     parser.add_argument("--sweep", type=int, nargs="+", default=[2, 13, 49, 201], help="parameter counts")
     parser.add_argument("--quick", action="store_true", help="1 repeat of 5 rounds: a smoke run, not figures")
     parser.add_argument("--markdown", help="also write the tables to this file")
+    parser.add_argument("--readme", help="write the tables into this README, between the performance markers")
     args = parser.parse_args()
     if args.quick:
         args.repeats, args.rounds, args.steps = 1, 3, 5
     ms.set_context(mode=ms.GRAPH_MODE)
     device = use_selected_device()
 
-    lines = [f"ms_lr benchmark, {time.strftime('%Y-%m-%d')}, {platform.machine()} {platform.processor() or ''} "
-             f"{os.cpu_count()} cores, {device}, MindSpore {ms.__version__}, {args.repeats} runs x "
-             f"{args.rounds} rounds x {args.steps} steps", ""]
+    lines = [f"ms_lr benchmark, {time.strftime('%Y-%m-%d')}: {machine()}, {device}, MindSpore {ms.__version__}, "
+             f"{args.repeats} runs x {args.rounds} rounds x {args.steps} steps; each timing is the median of the "
+             f"runs and their range.", ""]
     for section in (cause_section, lambda: sweep_section(args), lambda: schedule_section(args),
                     lambda: realistic_section(args)):
         lines += section() + [""]
     vector, reference = vector_speed()
-    lines += [f"vector evaluation, 1,000,000 steps in one call: {vector:.3f} s (target <= 0.1 s)",
-              f"reference, 10,000,000 steps: {reference:.3f} s (target <= 1 s)", ""]
-    lines += ["| schedule | max relative error | steps checked | boundaries |", "|---|---|---|---|"]
+    lines += ["### Vector evaluation", "", f"vector evaluation, 1,000,000 steps in one call: {vector:.3f} s "
+              f"(target <= 0.1 s); reference, 10,000,000 steps: {reference:.3f} s (target <= 1 s)", ""]
+    lines += ["### Precision: max relative error against the float64 reference (where lr >= 1e-6 x peak), over steps "
+              "0..100000 and +-3 steps around every boundary up to 2**31 - 1", "",
+              "| schedule | max relative error | steps checked | boundaries |", "|---|---|---|---|"]
     for name, (error, count, marks) in precision().items():
         lines.append(f"| {name} | {error:.2e} | {count:,} | {marks} |")
     text = "\n".join(lines)
@@ -371,6 +394,8 @@ def main():
     if args.markdown:
         with open(args.markdown, "w") as handle:
             handle.write(text + "\n")
+    if args.readme:
+        rewrite_block(args.readme, README_BEGIN, README_END, lambda: text)
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""ms_lr demo: train seed 001's two-moons classifier with a warmup + cosine-restarts schedule, in GRAPH_MODE.
+"""ms_lr demo: train a two-moons classifier with a warmup + cosine-restarts schedule, in GRAPH_MODE.
 
 The schedule is passed straight to nn.Adam and runs inside the compiled training step, driven by the optimizer's
 global_step; Model.train runs it with an LRMonitor callback. Prints a per-epoch table (loss, accuracy, lr) and writes
@@ -46,7 +46,8 @@ class LogicNet(nn.Cell):
 
 
 def build_schedule(steps_per_epoch):
-    """A short linear warmup into cosine restarts whose peak decays each cycle (seed 000's scheduler)."""
+    """A short linear warmup into cosine restarts whose peak decays each cycle (the scheduler of the
+    cosine_annealing_warmup package)."""
     restarts = ms_lr.CosineAnnealingWarmupRestarts(first_cycle_steps=10 * steps_per_epoch, cycle_mult=2.0,
                                                    max_lr=0.2, min_lr=0.002, warmup_steps=steps_per_epoch,
                                                    gamma=0.7)

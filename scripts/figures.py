@@ -51,8 +51,8 @@ def gallery(plt):
         ("OneCycleLR(0.1, 1000, three_phase=True)", ms_lr.OneCycleLR(0.1, 1000, three_phase=True), 1000),
         ("WarmupStableDecayLR(0.1, 100, 600, 300, decay='1-sqrt')",
          ms_lr.WarmupStableDecayLR(0.1, 100, 600, 300, decay="1-sqrt"), 1100),
-        ("CyclicLR(0.01, 0.1, 25, 10)  (seed 003)", ms_lr.CyclicLR(0.01, 0.1, 25, 10), 200),
-        ("LinearWarmup(CosineAnnealingLR(0.1, 40, 1e-5), 10)  (seed 004)",
+        ("CyclicLR(0.01, 0.1, 25, 10)", ms_lr.CyclicLR(0.01, 0.1, 25, 10), 200),
+        ("LinearWarmup(CosineAnnealingLR(0.1, 40, 1e-5), 10)",
          ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, 40, 1e-5), 10), 100),
     ]
     fig, axes = plt.subplots(3, 2, figsize=(11, 8.5))

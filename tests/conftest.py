@@ -1,5 +1,4 @@
 import os
-import sys
 import tempfile
 
 import mindspore as ms
@@ -7,7 +6,6 @@ import pytest
 
 from ms_lr.tools.device import use_selected_device
 
-sys.path.insert(0, os.path.dirname(__file__))
 # MindSpore dumps rank_0/om/analyze_fail.ir into the working directory when a graph fails to compile; the tests
 # provoke such failures on purpose, and must not litter the user's tree with them.
 os.environ.setdefault("MS_OM_PATH", tempfile.mkdtemp(prefix="ms_lr_tests_om_"))

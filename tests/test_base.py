@@ -8,8 +8,7 @@ from mindspore import Tensor
 from mindspore.nn.learning_rate_schedule import LearningRateSchedule
 
 import ms_lr
-
-from strategies import example, schedule_classes
+from tests.support.strategies import example, schedule_classes
 
 # One instance of every registered type (from its declared argument rules), plus compositions.
 ALL = [example(cls) for cls in schedule_classes()] + [

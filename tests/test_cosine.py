@@ -6,8 +6,7 @@ import numpy as np
 import pytest
 
 import ms_lr
-
-from accuracy import assert_close
+from tests.support.accuracy import assert_close
 
 LAST = 2**31 - 1
 

@@ -9,10 +9,10 @@ import pytest
 from mindspore import Tensor, nn
 
 import ms_lr
-
-from distributed_worker import STEPS
+from tests.support.distributed_worker import STEPS
 
 HERE = os.path.dirname(os.path.abspath(__file__))
+WORKERS = os.path.join(HERE, "support")
 
 
 def free_port():
@@ -40,10 +40,10 @@ def single_process_equivalent():
 def test_msrun_two_cpu_workers_end_with_identical_weights_and_the_reference_lr(tmp_path):
     bin_dir = os.path.dirname(sys.executable)
     env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
-               PYTHONPATH=os.pathsep.join([os.path.dirname(HERE), HERE, os.environ.get("PYTHONPATH", "")]))
+               PYTHONPATH=os.pathsep.join([os.path.dirname(HERE), os.environ.get("PYTHONPATH", "")]))
     command = [os.path.join(bin_dir, "msrun"), "--worker_num=2", "--local_worker_num=2",
                f"--master_port={free_port()}", "--join=True", f"--log_dir={tmp_path / 'logs'}",
-               os.path.join(HERE, "distributed_worker.py"), str(tmp_path)]
+               os.path.join(WORKERS, "distributed_worker.py"), str(tmp_path)]
     result = subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=200)
     logs = "\n".join(open(tmp_path / "logs" / name).read()[-3000:] for name in sorted(os.listdir(tmp_path / "logs")))
     assert result.returncode == 0, logs
@@ -75,10 +75,10 @@ def test_model_parallel_modes_are_refused_on_cpu_workers(tmp_path, mode):
     # that is the day to add the real 2-rank test for it.
     bin_dir = os.path.dirname(sys.executable)
     env = dict(os.environ, PATH=bin_dir + os.pathsep + os.environ.get("PATH", ""),
-               PYTHONPATH=os.pathsep.join([os.path.dirname(HERE), HERE, os.environ.get("PYTHONPATH", "")]))
+               PYTHONPATH=os.pathsep.join([os.path.dirname(HERE), os.environ.get("PYTHONPATH", "")]))
     command = [os.path.join(bin_dir, "msrun"), "--worker_num=2", "--local_worker_num=2",
                f"--master_port={free_port()}", "--join=True", f"--log_dir={tmp_path / 'logs'}",
-               os.path.join(HERE, "parallel_mode_worker.py"), str(tmp_path), mode]
+               os.path.join(WORKERS, "parallel_mode_worker.py"), str(tmp_path), mode]
     subprocess.run(command, env=env, cwd=tmp_path, capture_output=True, text=True, timeout=200)
     answers = [(tmp_path / f"mode_{rank}.txt").read_text() for rank in range(2)]
     assert all(CPU_REFUSALS[mode] in answer for answer in answers), answers

@@ -3,13 +3,12 @@ on every step before total_steps, keeps the accuracy contract against its float6
 MindFormers only where MindFormers misbehaves."""
 import warnings
 
-import mindformers_float32 as mf
 import numpy as np
 import pytest
 
 import ms_lr
-
-from accuracy import assert_close
+from tests.support import mindformers_float32 as mf
+from tests.support.accuracy import assert_close
 
 # (block, MindFormers' cell as it computes, total_steps given to build)
 CASES = {
@@ -146,12 +145,13 @@ def test_a_missing_total_steps_is_a_clear_error(block, pattern):
 
 
 @pytest.mark.parametrize("block, pattern", [
-    ({"type": "cosine", "learning_rate": 1.0, "warmup_step": 10}, r"unknown key\(s\) warmup_step for MindFormers' "
-                                                                  r"CosineWithWarmUpLR; valid: learning_rate, "),
-    ({"type": "cosine_annealing", "base_lr": 1.0, "t_max": 10, "T_mult": 2}, "unknown key.*T_mult.*valid: base_lr"),
-    ({"type": "WarmUpStableDecayLR", "learning_rate": 1.0, "decay_start": 5}, "unknown key.*decay_start"),
+    ({"type": "cosine", "learning_rate": 1.0, "warmup_step": 10},
+     r"unknown argument\(s\) warmup_step for cosine \(MindFormers' CosineWithWarmUpLR\); valid: learning_rate, "
+     r".*Did you mean 'warmup_step' -> 'warmup_steps'"),
+    ({"type": "cosine_annealing", "base_lr": 1.0, "t_max": 10, "T_mult": 2}, "unknown argument.*T_mult.*valid: base"),
+    ({"type": "WarmUpStableDecayLR", "learning_rate": 1.0, "decay_start": 5}, "unknown argument.*decay_start"),
     ({"type": "LearningRateWiseLayer", "lr_scale": 0.5, "base_lr": {"type": "cosine", "lr": 1.0}},
-     r"at base_lr: unknown key\(s\) lr"),
+     r"at base_lr: unknown argument\(s\) lr"),
 ])
 def test_unknown_keys_are_errors_that_list_the_valid_ones(block, pattern):
     # MindFormers swallows typos into **kwargs; a warmup_step typo there silently means no warmup.

@@ -9,8 +9,7 @@ import pytest
 from mindspore import Tensor, nn
 
 import ms_lr
-
-from accuracy import assert_close
+from tests.support.accuracy import assert_close
 
 with warnings.catch_warnings():
     warnings.simplefilter("ignore")     # MindSpore 2.9+ deprecates most of these; they are the comparison here

@@ -7,9 +7,8 @@ from mindspore import Tensor, nn, ops
 from torch.optim import lr_scheduler as torch_sched
 
 import ms_lr
-
-from accuracy import assert_close
-from torch_run import torch_lrs
+from ms_lr.tools.torch_oracle import torch_lrs
+from tests.support.accuracy import assert_close
 
 
 def warm_then_decay(k):

@@ -13,10 +13,9 @@ from mindspore import Tensor
 
 import ms_lr
 from ms_lr.core.arguments import FLOAT32_MAX
-from ms_lr.tools.plot import torch_values
-
-from accuracy import assert_close
-from strategies import invalid_arguments, schedule_classes, short_tables, valid_configs
+from ms_lr.tools.torch_oracle import torch_values
+from tests.support.accuracy import assert_close
+from tests.support.strategies import invalid_arguments, schedule_classes, short_tables, valid_configs
 
 LAST = 2**31 - 1
 # 0, or an lr float32 holds as a normal number: below 1.2e-38 values are subnormal and CPUs flush them to 0.

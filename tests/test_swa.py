@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 
 import ms_lr
-
-from accuracy import assert_close
+from tests.support.accuracy import assert_close
 
 
 @pytest.mark.parametrize("strategy", ["cos", "linear"])

@@ -8,9 +8,8 @@ from torch.optim import lr_scheduler as torch_sched
 from torch.optim import swa_utils
 
 import ms_lr
-
-from accuracy import assert_close
-from torch_run import torch_lrs
+from ms_lr.tools.torch_oracle import torch_lrs
+from tests.support.accuracy import assert_close
 
 N = 3000
 

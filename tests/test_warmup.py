@@ -3,8 +3,7 @@ import numpy as np
 import pytest
 
 import ms_lr
-
-from accuracy import assert_close
+from tests.support.accuracy import assert_close
 
 
 def test_linear_warmup_ramps_to_the_schedules_first_value_then_shifts_it():

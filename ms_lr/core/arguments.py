@@ -18,7 +18,7 @@ __all__ = [
     "INT32_MAX", "FLOAT32_MAX", "FLOAT32_TINY", "Rule", "IntRule", "RealRule", "Float32Rule", "LrRule", "ScaleRule",
     "ChoiceRule", "FlagRule",
     "IntListRule", "FunctionRule", "LrTableRule", "OptionalRule", "Lr", "Steps", "PositiveSteps", "Decay", "Milestones",
-    "check_lr_fits",
+    "check_lr_fits", "check_growth", "check_at_most",
 ]
 
 INT32_MAX = 2**31 - 1
@@ -38,7 +38,10 @@ def _describe(value: Any) -> str:
 
 class Rule:
     """One argument's check: ``check(name, value)`` returns the value normalised to a plain Python value, or
-    raises a ``TypeError``/``ValueError`` that names the argument and the value."""
+    raises a ``TypeError``/``ValueError`` that names the argument and the value. ``expects`` is the type it
+    accepts, in words (the docstrings' generated Raises line reads it); empty where a wrong type is a ValueError."""
+
+    expects = ""
 
     def check(self, name: str, value: Any) -> Any:
         raise NotImplementedError
@@ -46,6 +49,8 @@ class Rule:
 
 class IntRule(Rule):
     """An integer (Python or NumPy, never a bool) in ``[low, high]``; ``high`` defaults to ``2**31 - 1``."""
+
+    expects = "an int"
 
     def __init__(self, low: Optional[int] = None, high: Optional[int] = INT32_MAX):
         self.low, self.high = low, high
@@ -66,6 +71,8 @@ class IntRule(Rule):
 
 class RealRule(Rule):
     """A finite real number (never a bool) in an interval whose ends may be open; returned as a Python float."""
+
+    expects = "a real number"
 
     def __init__(self, low: Optional[float] = None, high: Optional[float] = None, low_open: bool = False,
                  high_open: bool = False):
@@ -131,6 +138,29 @@ def check_lr_fits(name: str, value: float, what: str) -> float:
     return value
 
 
+def check_growth(name: str, factor: float, lr_name: str, lr: float, exponent: float) -> float:
+    """The largest value of ``lr * factor**n`` for ``0 <= n <= exponent`` (``name`` and ``lr_name`` the arguments'
+    names, for the error). A ``factor > 1`` (growth) must keep it in
+    float32, and ``factor**n`` itself too (a schedule computes the power first: with ``lr = 0``, 0 times an
+    overflowed power is NaN); the error says after how many factors it would overflow."""
+    if factor <= 1.0:
+        return lr
+    log_scale = max(math.log(lr), 0.0) if lr > 0.0 else 0.0
+    if log_scale + exponent * math.log(factor) > math.log(FLOAT32_MAX):
+        overflow = math.ceil((math.log(FLOAT32_MAX) - log_scale) / math.log(factor))
+        raise ValueError(f"{name}={factor} grows {lr_name}={lr} (or the power itself) past float32's largest value "
+                         f"after {overflow:,} factors, before step 2**31 - 1; a schedule must fit float32 at every "
+                         f"step")
+    return lr * factor**exponent
+
+
+def check_at_most(name: str, value: float, limit_name: str, limit: float) -> None:
+    """A decay's end must not be above its start: ``name <= limit_name``. (A rising decay near its start would be
+    ``end - (end - start) * w`` with ``w`` near 1, cancelling in float32.)"""
+    if value > limit:
+        raise ValueError(f"{name} must be <= {limit_name} ({limit}) for a decay, got {value}")
+
+
 class ChoiceRule(Rule):
     """One of a fixed set of strings (from a ``Literal[...]`` annotation)."""
 
@@ -149,6 +179,8 @@ class ChoiceRule(Rule):
 class FlagRule(Rule):
     """A bool (Python or NumPy); 0/1 and strings are refused, so a typo cannot flip a mode silently."""
 
+    expects = "a bool"
+
     def check(self, name: str, value: Any) -> bool:
         if not _is_bool(value):
             raise TypeError(f"{name} must be a bool, got {_describe(value)}")
@@ -160,6 +192,8 @@ class FlagRule(Rule):
 
 class IntListRule(Rule):
     """A non-empty list of ints ``>= low``, sorted (strictly, when asked)."""
+
+    expects = "a list of ints"
 
     def __init__(self, low: int = 0, strictly_increasing: bool = False):
         self.low, self.strictly_increasing = low, strictly_increasing
@@ -184,6 +218,8 @@ class IntListRule(Rule):
 class FunctionRule(Rule):
     """A callable. A schedule holding one has no JSON config."""
 
+    expects = "a callable"
+
     def check(self, name: str, value: Any) -> Callable:
         if not callable(value):
             raise TypeError(f"{name} must be callable, got {_describe(value)}")
@@ -195,6 +231,8 @@ class FunctionRule(Rule):
 
 class LrTableRule(Rule):
     """A non-empty 1-D sequence of learning rates (real numbers, not strings), returned as a float64 array."""
+
+    expects = "a sequence of real numbers"
 
     def check(self, name: str, value: Any) -> np.ndarray:
         if isinstance(value, (str, bytes)) or not isinstance(value, (Sequence, np.ndarray)):
@@ -227,6 +265,7 @@ class OptionalRule(Rule):
 
     def __init__(self, inner: Rule):
         self.inner = inner
+        self.expects = f"{inner.expects} or None" if inner.expects else ""
 
     def check(self, name: str, value: Any) -> Any:
         return None if value is None else self.inner.check(name, value)

@@ -1,7 +1,9 @@
-"""The docstring sections every schedule shares, inserted in MindSpore's section order when the class is declared."""
-from typing import Optional
+"""The docstring sections every schedule shares, inserted in MindSpore's section order when the class is declared:
+Inputs/Outputs, Supported Platforms, and the Raises line for wrong types, written from the argument rules."""
+import textwrap
+from typing import Any, Mapping, Optional
 
-__all__ = ["with_shared_sections", "SECTIONS"]
+__all__ = ["with_shared_sections", "type_errors", "SECTIONS"]
 
 # MindSpore's order: summary and formula, Args, Inputs, Outputs, Raises, Supported Platforms, Examples.
 SECTIONS = ("Args:", "Inputs:", "Outputs:", "Raises:", "Supported Platforms:", "Examples:")
@@ -21,8 +23,20 @@ _PLATFORMS = """    Supported Platforms:
 """
 
 
-def with_shared_sections(name: str, doc: Optional[str]) -> Optional[str]:
-    """``doc`` with Inputs/Outputs inserted before Raises and Supported Platforms before Examples.
+def type_errors(rules: Mapping[str, Any]) -> str:
+    """The Raises entry for wrong types, one clause per argument from its rule's ``expects``."""
+    clauses = [f"``{name}`` is not {rule.expects}" for name, rule in rules.items() if rule.expects]
+    if not clauses:
+        return ""
+    numeric = any(rule.expects.startswith(("an int", "a real number")) for rule in rules.values())
+    text = "TypeError: If " + (", or ".join([", ".join(clauses[:-1]), clauses[-1]]) if len(clauses) > 1
+                               else clauses[0]) + (" (a bool is neither an int nor a real number)." if numeric else ".")
+    return textwrap.fill(text, 112, initial_indent=" " * 8, subsequent_indent=" " * 12) + "\n"
+
+
+def with_shared_sections(name: str, doc: Optional[str], rules: Optional[Mapping[str, Any]] = None) -> Optional[str]:
+    """``doc`` with Inputs/Outputs inserted before Raises, the wrong-type entry written from ``rules`` at the top of
+    Raises (unless the docstring words its own), and Supported Platforms before Examples.
 
     ``python -OO`` strips docstrings: then there is nothing to complete and ``None`` comes back.
     """
@@ -32,5 +46,6 @@ def with_shared_sections(name: str, doc: Optional[str]) -> Optional[str]:
         raise TypeError(f"{name}'s docstring needs Raises and Examples sections (MindSpore's layout)")
     if "\n    Inputs:\n" in doc:      # already completed (a docstring inherited unchanged)
         return doc
-    doc = doc.replace("\n    Raises:\n", "\n" + _INPUTS_OUTPUTS + "    Raises:\n", 1)
+    raises = "" if "\n        TypeError:" in doc else type_errors(rules or {})
+    doc = doc.replace("\n    Raises:\n", "\n" + _INPUTS_OUTPUTS + "    Raises:\n" + raises, 1)
     return doc.replace("\n    Examples:\n", "\n" + _PLATFORMS + "    Examples:\n", 1)

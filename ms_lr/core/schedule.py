@@ -13,11 +13,14 @@ Everything else follows from that declaration:
 - the checked arguments are the config: ``get_config()``, ``to_dict()``, ``repr`` and :func:`build` read them;
 - ``reference(steps)`` calls the declared float64 function with the same arguments (a nested schedule is passed as
   its own ``reference``), so the function's parameters must be the constructor's;
-- the class is registered by name, for ``ms_lr.build``, the command line and the contract tests;
-- its docstring gets the Inputs/Outputs and Supported Platforms sections every schedule shares.
+- the class is declared by name (:func:`declared_types`), which is where :mod:`ms_lr.config` finds the types a
+  config may name, and the command line and the contract tests find every schedule;
+- its docstring gets the Inputs/Outputs and Supported Platforms sections every schedule shares, and a Raises line
+  for the wrong types its argument rules refuse.
 
 ``abstract=True`` declares a base that is not a schedule itself; ``registered=False`` keeps a concrete schedule
-(a test's, a private one) out of the registry.
+(a test's, a private one) out of the declared types. ``operator="schedule * schedule"`` (or ``"schedule * number"``)
+declares the class that the ``*`` operator builds, so this module names no composition class.
 """
 import collections.abc
 import functools
@@ -36,11 +39,14 @@ from ms_lr.core.blocks import OutOfTreeBlocks
 from ms_lr.core.docs import with_shared_sections
 from ms_lr.core.steps import step_tensor, to_step
 
-__all__ = ["Schedule", "ScheduleRule", "ScheduleOrLrRule", "ScheduleListRule", "evaluate", "registered",
-           "schedule_types", "schedule_class", "build_schedule", "build_arguments", "arguments", "rule_for",
-           "named_errors"]
+__all__ = ["Schedule", "ScheduleRule", "ScheduleOrLrRule", "ScheduleListRule", "evaluate", "declared_types",
+           "arguments", "rule_for", "named_errors", "OPERATORS"]
 
-_REGISTRY: Dict[str, type] = {}
+# Every public concrete schedule class, by name, in the order of declaration.
+_DECLARED: Dict[str, type] = {}
+#: What ``*`` builds, by operand kinds; filled by the class statements that declare ``operator=``.
+OPERATORS = ("schedule * schedule", "schedule * number")
+_OPERATOR_CLASSES: Dict[str, type] = {}
 
 
 class named_errors:
@@ -91,11 +97,15 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
     #: the base lr, which torch takes from the optimizer); ``None`` if there is none.
     torch_counterpart: Optional[str] = None
 
+    #: Whether the class statement made it a public schedule type (``registered=True``, the default).
+    declared_public: bool = False
+
     def __init_subclass__(cls, reference: Optional[Callable] = None, abstract: bool = False, registered: bool = True,
-                          torch: Optional[str] = None, **kwargs: Any) -> None:
+                          torch: Optional[str] = None, operator: Optional[str] = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "__init__" in cls.__dict__:
             _declare_arguments(cls)
+        cls.declared_public = False
         if abstract:
             return
         if reference is None:
@@ -103,9 +113,13 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
                             f"class {cls.__name__}(..., reference=<function of steps and the constructor's arguments>)")
         cls._reference_function = staticmethod(reference)
         cls.torch_counterpart = torch
-        cls.__doc__ = with_shared_sections(cls.__name__, cls.__doc__)
+        cls.__doc__ = with_shared_sections(cls.__name__, cls.__doc__, cls._rules)
         if registered:
-            _register(cls)
+            _declare(cls)
+        if operator is not None:
+            if operator not in OPERATORS:
+                raise TypeError(f"{cls.__name__}: operator must be one of {OPERATORS}, got {operator!r}")
+            _OPERATOR_CLASSES[operator] = cls
 
     def __init__(self) -> None:
         super().__init__()
@@ -164,17 +178,14 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
         """``{"type": ClassName, **get_config()}``: the form :func:`ms_lr.build` reads back."""
         return {"type": type(self).__name__, **self.get_config()}
 
-    @classmethod
-    def from_config(cls, config: Dict[str, Any]) -> "Schedule":
-        """Rebuild a schedule from :meth:`get_config` output (nested schedules as nested configs)."""
-        return cls(**build_arguments(cls, config))
-
     def __mul__(self, other: Any) -> "Schedule":
-        """``schedule * other``: a :class:`~ms_lr.Product` with a schedule, or :class:`~ms_lr.Scaled` by a number."""
-        if isinstance(other, Schedule):
-            return _REGISTRY["Product"]([self, other])
-        if isinstance(other, numbers.Real) and not isinstance(other, (bool, np.bool_)):
-            return _REGISTRY["Scaled"](self, other)
+        """``schedule * other``: a :class:`~ms_lr.Product` with a schedule, or :class:`~ms_lr.Scaled` by a number
+        (the classes declared with ``operator=``)."""
+        if isinstance(other, Schedule) and OPERATORS[0] in _OPERATOR_CLASSES:
+            return _OPERATOR_CLASSES[OPERATORS[0]]([self, other])
+        if isinstance(other, numbers.Real) and not isinstance(other, (bool, np.bool_)) and \
+                OPERATORS[1] in _OPERATOR_CLASSES:
+            return _OPERATOR_CLASSES[OPERATORS[1]](self, other)
         return NotImplemented
 
     __rmul__ = __mul__
@@ -187,6 +198,8 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
 class ScheduleRule(Rule):
     """An ms_lr schedule (from a schedule-typed annotation)."""
 
+    expects = "an ms_lr schedule"
+
     def check(self, name: str, value: Any) -> Schedule:
         if not isinstance(value, Schedule):
             raise TypeError(f"{name} must be an ms_lr schedule, got {value!r} ({type(value).__name__})")
@@ -198,6 +211,8 @@ class ScheduleRule(Rule):
 
 class ScheduleOrLrRule(Rule):
     """A schedule, or a constant learning rate (returned as a float)."""
+
+    expects = "an ms_lr schedule or a real number"
 
     def check(self, name: str, value: Any) -> Union[Schedule, float]:
         if isinstance(value, Schedule):
@@ -212,6 +227,8 @@ class ScheduleOrLrRule(Rule):
 
 class ScheduleListRule(Rule):
     """A list of at least ``minimum`` schedules."""
+
+    expects = "a list of ms_lr schedules"
 
     def __init__(self, minimum: int = 1):
         self.minimum = minimum
@@ -261,56 +278,10 @@ def arguments(cls: type) -> List[str]:
     return list(cls._rules)
 
 
-def registered() -> List[str]:
-    """Names of the registered schedule types, sorted."""
-    return sorted(_REGISTRY)
-
-
-def schedule_types() -> List[type]:
-    """The registered schedule classes, in the order they were declared."""
-    return list(_REGISTRY.values())
-
-
-def schedule_class(name: Any) -> type:
-    """The registered class called ``name``; a ValueError lists the valid names otherwise."""
-    if not isinstance(name, str) or name not in _REGISTRY:
-        raise ValueError(f"unknown schedule type {name!r}; valid types: {', '.join(registered())}")
-    return _REGISTRY[name]
-
-
-def build_schedule(config: Any, path: str = "") -> Schedule:
-    """A schedule from ``{"type": name, **arguments}``, nested schedules as nested configs. An error names where
-    in the config it happened (``at after.schedules[1]: ...``)."""
-    where = f"at {path}: " if path else ""
-    if not isinstance(config, dict) or "type" not in config:
-        raise TypeError(f"{where}a schedule config must be a dict with a 'type' key, got {config!r}")
-    try:
-        cls = schedule_class(config["type"])
-    except ValueError as error:
-        raise ValueError(f"{where}{error}") from None
-    if not cls.configurable():
-        raise ValueError(f"{where}{cls.__name__} takes a Python function, which a config cannot hold; build it in "
-                         f"code")
-    kwargs = build_arguments(cls, {k: v for k, v in config.items() if k != "type"}, path)
-    try:
-        return cls(**kwargs)
-    except (TypeError, ValueError) as error:
-        if not where:
-            raise
-        raise type(error)(f"{where}{error}") from None
-
-
-def build_arguments(cls: type, config: Any, path: str = "") -> Dict[str, Any]:
-    """Constructor keyword arguments from a config (without ``type``): nested configs built, names checked."""
-    where = f"at {path}: " if path else ""
-    if not isinstance(config, dict):
-        raise TypeError(f"{where}a schedule config must be a dict, got {type(config).__name__}")
-    valid = arguments(cls)
-    unknown = sorted(set(config) - set(valid))
-    if unknown:
-        raise ValueError(f"{where}unknown argument(s) {', '.join(map(str, unknown))} for {cls.__name__}; "
-                         f"valid: {', '.join(valid)}")
-    return {key: _nested(value, f"{path}.{key}" if path else key) for key, value in config.items()}
+def declared_types() -> List[type]:
+    """The public schedule classes declared so far, in the order of declaration (``import ms_lr`` declares every
+    built-in one; :mod:`ms_lr.config` turns them into the names a config may give)."""
+    return list(_DECLARED.values())
 
 
 def evaluate(schedule: Schedule, steps: Any) -> np.ndarray:
@@ -359,12 +330,13 @@ def _declare_arguments(cls: type) -> None:
     cls.__init__ = checked_init
 
 
-def _register(cls: type) -> None:
-    existing = _REGISTRY.get(cls.__name__)
+def _declare(cls: type) -> None:
+    existing = _DECLARED.get(cls.__name__)
     if existing is not None and (existing.__module__, existing.__qualname__) != (cls.__module__, cls.__qualname__):
         raise TypeError(f"a schedule type named {cls.__name__} is already registered (from {existing.__module__}); "
                         f"rename the class or declare it with registered=False")
-    _REGISTRY[cls.__name__] = cls
+    _DECLARED[cls.__name__] = cls
+    cls.declared_public = True
 
 
 def _is_schedule_type(hint: Any) -> bool:
@@ -401,12 +373,3 @@ def _short_repr(value: Any) -> str:
     if isinstance(value, np.ndarray):
         return repr(value.tolist()) if value.size <= 8 else f"<{value.size} values>"
     return repr(value)
-
-
-def _nested(value: Any, path: str) -> Any:
-    if isinstance(value, dict) and "type" in value:
-        return build_schedule(value, path)
-    if isinstance(value, list) and value and all(isinstance(v, dict) and "type" in v for v in value):
-        return [build_schedule(v, f"{path}[{i}]") for i, v in enumerate(value)]
-    return value
-

@@ -5,12 +5,11 @@ import mindspore as ms
 import numpy as np
 from mindspore import Tensor, ops
 
+from ms_lr.core.arguments import FLOAT32_TINY
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32
 
 __all__ = ["IntegerPower"]
-
-_FLOAT32_TINY = float(np.finfo(np.float32).tiny)
 
 
 class IntegerPower(GraphBlock):
@@ -30,7 +29,7 @@ class IntegerPower(GraphBlock):
     def __init__(self, base: float):
         super().__init__()
         self.two = f32(2.0)
-        self.tiny = base < _FLOAT32_TINY
+        self.tiny = base < FLOAT32_TINY
         self.near_one = abs(base - 1.0) <= 2.0**-20
         if self.tiny:
             return

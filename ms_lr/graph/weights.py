@@ -12,7 +12,7 @@ from mindspore import Tensor, ops
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32
 
-__all__ = ["cosine_weights", "Endpoints", "Ramp"]
+__all__ = ["cosine_weights", "Endpoints", "Ramp", "warmed"]
 
 
 def cosine_weights(remaining: Tensor, elapsed: Tensor, scale: Tensor) -> Tuple[Tensor, Tensor]:
@@ -84,3 +84,11 @@ class Ramp(GraphBlock):
         """``((L - k) / L, k / L)``, each from its exact integer."""
         return (ops.cast(self.length - step, ms.float32) * self.inv_length,
                 ops.cast(step, ms.float32) * self.inv_length)
+
+
+def warmed(ramp: Optional[Ramp], step: Tensor, lr: Tensor) -> Tensor:
+    """The one warmup every schedule with a warmup uses: ``ramp`` below its length, then ``lr`` (``lr`` alone when
+    there is no ramp, a warmup of 0 steps). Both are computed and one selected: no control flow in the graph."""
+    if ramp is None:
+        return lr
+    return ops.where(step < ramp.length, ramp.at(step), lr)

@@ -9,6 +9,8 @@ from ms_lr.graph.constants import f32
 from ms_lr.reference.compose import offset, per_epoch, product, scaled, sequential
 
 __all__ = ["SequentialLR", "Product", "Scaled", "PerEpoch", "Offset"]
+#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+FAMILY = "composition"
 
 
 def _bound_product(bounds: Sequence[Optional[float]]) -> Optional[float]:
@@ -35,7 +37,6 @@ class SequentialLR(Schedule, reference=sequential):
         milestones (list[int]): ``len(schedules) - 1`` strictly increasing steps ``>= 1``.
 
     Raises:
-        TypeError: If ``schedules`` holds something other than schedules, or ``milestones`` other than ints.
         ValueError: If ``milestones`` has the wrong length, is not strictly increasing, or holds a step < 1.
 
     Examples:
@@ -71,7 +72,7 @@ class SequentialLR(Schedule, reference=sequential):
         return sorted(marks)
 
 
-class Product(Schedule, reference=product):
+class Product(Schedule, reference=product, operator="schedule * schedule"):
     r"""The product of several schedules: a schedule times factor schedules (torch's ``ChainedScheduler`` use).
 
     .. math:: \eta_k = \prod_i \text{schedules}_i(k)
@@ -87,7 +88,6 @@ class Product(Schedule, reference=product):
         schedules (list[Schedule]): One or more schedules.
 
     Raises:
-        TypeError: If ``schedules`` is not a list of schedules.
         ValueError: If the product of the schedules' upper bounds exceeds float32's largest value.
 
     Examples:
@@ -118,7 +118,7 @@ class Product(Schedule, reference=product):
         return sorted({m for s in self.schedules for m in s.boundaries(last)})
 
 
-class Scaled(Schedule, reference=scaled):
+class Scaled(Schedule, reference=scaled, operator="schedule * number"):
     r"""A schedule times a constant: per-group and layer-wise learning rates from one schedule.
 
     .. math:: \eta_k = \text{scale} \cdot \text{schedule}(k)
@@ -132,7 +132,6 @@ class Scaled(Schedule, reference=scaled):
         scale (float): The constant factor: 0, or a normal float32 number (1.18e-38 to 3.4e38).
 
     Raises:
-        TypeError: If ``schedule`` is not a Schedule or ``scale`` not a real number.
         ValueError: If ``scale`` is negative or not finite, or takes the lr beyond float32.
 
     Examples:
@@ -175,7 +174,6 @@ class PerEpoch(Schedule, reference=per_epoch):
         steps_per_epoch (int): Optimizer steps per epoch, ``>= 1``.
 
     Raises:
-        TypeError: If ``schedule`` is not a Schedule or ``steps_per_epoch`` not an int.
         ValueError: If ``steps_per_epoch < 1``.
 
     Examples:
@@ -211,7 +209,6 @@ class Offset(Schedule, reference=offset):
         start_step (int): Its step at global step 0, ``0 <= start_step <= 2**31 - 1``.
 
     Raises:
-        TypeError: If ``schedule`` is not a Schedule or ``start_step`` not an int.
         ValueError: If ``start_step`` is negative or past ``2**31 - 1``.
 
     Examples:

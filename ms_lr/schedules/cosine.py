@@ -14,6 +14,8 @@ from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
 from ms_lr.reference.cosine import cosine_annealing, cosine_warm_restarts, cosine_warmup_restarts
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CosineAnnealingWarmupRestarts"]
+#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+FAMILY = "cosine"
 
 # A multiplier past 2**31 - 1 sends the second cycle past the last int32 step; capping it keeps every cycle length
 # (and its float64 phase scale) finite.
@@ -42,7 +44,6 @@ class CosineAnnealingLR(Schedule, reference=cosine_annealing, torch="lr_schedule
             Default: ``False``.
 
     Raises:
-        TypeError: If an argument has the wrong type (a bool where an int belongs included).
         ValueError: If ``T_max < 1`` or an lr is negative or not finite.
 
     Examples:
@@ -98,7 +99,6 @@ class CosineAnnealingWarmRestarts(Schedule, reference=cosine_warm_restarts,
         eta_min (float): Lowest lr. Default: ``0.0``.
 
     Raises:
-        TypeError: If ``T_0``/``T_mult`` are not ints (bools and floats included), or an lr is not a real number.
         ValueError: If ``T_0 < 1``, ``T_mult`` is outside ``[1, 2**31 - 1]``, or an lr is negative or not finite.
 
     Examples:
@@ -126,8 +126,8 @@ class CosineAnnealingWarmRestarts(Schedule, reference=cosine_warm_restarts,
 class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
     r"""Cosine restarts with a linear warmup in every cycle and a peak that decays by ``gamma`` per cycle.
 
-    The scheduler of seed 000 (the widely copied ``CosineAnnealingWarmupRestarts``), stepped once per optimizer step:
-    the value at step ``k`` is that class's lr after ``k`` calls of ``step()``. Cycle :math:`n` has peak
+    The ``CosineAnnealingWarmupRestarts`` of the popular ``cosine_annealing_warmup`` package, stepped once per
+    optimizer step: the value at step ``k`` is that class's lr after ``k`` calls of ``step()``. Cycle :math:`n` has peak
     :math:`p_n = \text{max\_lr}\,\gamma^n` and length :math:`T_n` (:math:`T_0` = ``first_cycle_steps``,
     :math:`T_{n+1} = \lfloor (T_n - W)\,\text{cycle\_mult} \rfloor + W`). At position :math:`t` in the cycle
 
@@ -153,7 +153,6 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         gamma (float): Peak decay per cycle, ``0 < gamma <= 1``. Default: ``1.0``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``warmup_steps >= first_cycle_steps``, ``cycle_mult`` is outside ``[1, 2**31 - 1]``,
             ``gamma`` is outside ``(0, 1]``, or an lr is negative or not finite.
 
@@ -180,7 +179,7 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         self.peaks = EntryConstant([max_lr * gamma**n for n in range(len(self.cycles.cycle_lengths))])
         self.decay = gamma != 1.0
         self.tail_decay = IntegerPower(gamma) if self.decay and self.cycles.periodic_tail else None
-        # A decaying peak can fall below min_lr (the seed's formula then dips toward the peak).
+        # A decaying peak can fall below min_lr (that package's formula then dips toward the peak).
         self.ends = Endpoints(min_lr, max_lr, lowest_high=0.0 if self.decay else max_lr)
         self.ramp = Ramp(0.0, 1.0, warmup_steps) if warmup_steps else None
 

@@ -14,6 +14,8 @@ from ms_lr.graph.weights import cosine_weights
 from ms_lr.reference.cyclic import cyclic, one_cycle
 
 __all__ = ["CyclicLR", "OneCycleLR", "AnnealStrategy"]
+#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+FAMILY = "cyclic"
 
 AnnealStrategy = Literal["cos", "linear"]
 Positive = Annotated[float, RealRule(low=0.0, low_open=True)]
@@ -44,7 +46,6 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
         gamma (float): ``exp_range`` factor per step, ``0 < gamma <= 1``. Default: ``1.0``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If a step size is < 1, ``U + D > 2**31 - 1``, ``mode`` is unknown, ``gamma`` is outside
             ``(0, 1]`` or an lr is negative or not finite.
 
@@ -139,7 +140,6 @@ class OneCycleLR(Schedule, reference=one_cycle, torch="lr_scheduler.OneCycleLR")
         three_phase (bool): Use torch's three-phase variant. Default: ``False``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``total_steps < 2``, ``pct_start`` is outside ``(0, 1)`` or leaves a phase without steps, a
             divisor is not positive or takes ``initial``/``min`` beyond float32, ``anneal_strategy`` is unknown, or
             ``max_lr`` is negative or not finite.

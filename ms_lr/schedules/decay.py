@@ -16,12 +16,14 @@ from ms_lr.core.arguments import (
     PositiveSteps,
     RealRule,
     Steps,
+    check_at_most,
+    check_growth,
 )
 from ms_lr.core.schedule import Schedule
 from ms_lr.graph.constants import f32
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.search import SortedSteps
-from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
+from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights, warmed
 from ms_lr.reference.decay import (
     constant_factor,
     exponential_decay,
@@ -36,23 +38,12 @@ from ms_lr.reference.decay import (
 
 __all__ = ["StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR", "PiecewiseConstantLR",
            "WarmupStableDecayLR", "InverseSqrtLR"]
+#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+FAMILY = "decay"
 
 Factor = Annotated[float, RealRule(0.0, 1.0)]
 NonNegative = Annotated[float, RealRule(low=0.0)]
 Positive = Annotated[float, RealRule(low=0.0, low_open=True)]
-
-
-def _check_growth(base_lr: float, gamma: float, powers: int) -> float:
-    """The largest lr of ``base_lr * gamma**n`` for ``n <= powers``. A ``gamma > 1`` must keep it in float32, and
-    ``gamma**n`` itself too (it is computed first: with ``base_lr = 0``, 0 times an overflowed power is NaN)."""
-    if gamma <= 1.0:
-        return base_lr
-    log_scale = max(math.log(base_lr), 0.0) if base_lr > 0.0 else 0.0
-    if log_scale + powers * math.log(gamma) > math.log(FLOAT32_MAX):
-        overflow = math.ceil((math.log(FLOAT32_MAX) - log_scale) / math.log(gamma))
-        raise ValueError(f"gamma={gamma} grows the lr (or gamma**n itself) past float32's largest value after "
-                         f"{overflow:,} decays, before step 2**31 - 1; a schedule must fit float32 at every step")
-    return base_lr * gamma**powers
 # pow() multiplies its base's float32 rounding by the power: (k/T)**p holds ~(p + 1) x 6e-8 relative (three roundings
 # once T > 2**24), 9e-7 at p = 5 and 1.1e-6 at p = 6 (measured), so powers above 5 would break the 1e-6 contract.
 PolynomialPower = Annotated[float, RealRule(0.0, 5.0)]
@@ -71,7 +62,6 @@ class StepLR(Schedule, reference=step_decay, torch="lr_scheduler.StepLR"):
         gamma (float): Factor per ``step_size`` steps, ``> 0``. Default: ``0.1``.
 
     Raises:
-        TypeError: If ``step_size`` is not an int or a number is not real.
         ValueError: If ``step_size < 1``, ``gamma <= 0`` or grows the lr past float32, or ``base_lr`` is negative or
             not finite.
 
@@ -83,7 +73,7 @@ class StepLR(Schedule, reference=step_decay, torch="lr_scheduler.StepLR"):
 
     def __init__(self, base_lr: Lr, step_size: PositiveSteps, gamma: Positive = 0.1):
         super().__init__()
-        self.top = _check_growth(base_lr, gamma, INT32_MAX // step_size)
+        self.top = check_growth("gamma", gamma, "base_lr", base_lr, INT32_MAX // step_size)
         self.step_size = step_size
         self.base_lr = f32(base_lr)
         self.power = IntegerPower(gamma)
@@ -128,7 +118,6 @@ class MultiStepLR(_Levels, reference=multi_step_decay, torch="lr_scheduler.Multi
         gamma (float): Decay factor, ``>= 0``. Default: ``0.1``.
 
     Raises:
-        TypeError: If ``milestones`` is not a list/tuple of ints.
         ValueError: If ``milestones`` is empty, unsorted or negative, ``gamma``/``base_lr`` is negative, or a level
             ``base_lr * gamma**i`` overflows float32.
 
@@ -166,7 +155,6 @@ class ExponentialLR(Schedule, reference=exponential_decay, torch="lr_scheduler.E
         gamma (float): Per-step factor, ``> 0``.
 
     Raises:
-        TypeError: If an argument is not a real number.
         ValueError: If ``gamma <= 0`` or grows the lr past float32, or ``base_lr`` is negative or not finite.
 
     Examples:
@@ -177,7 +165,7 @@ class ExponentialLR(Schedule, reference=exponential_decay, torch="lr_scheduler.E
 
     def __init__(self, base_lr: Lr, gamma: Positive):
         super().__init__()
-        self.top = _check_growth(base_lr, gamma, INT32_MAX)
+        self.top = check_growth("gamma", gamma, "base_lr", base_lr, INT32_MAX)
         self.base_lr = f32(base_lr)
         self.power = IntegerPower(gamma)
 
@@ -199,7 +187,6 @@ class ConstantLR(Schedule, reference=constant_factor, torch="lr_scheduler.Consta
         total_iters (int): Steps at the reduced lr, ``>= 1``. Default: ``5``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``factor`` is outside ``[0, 1]``, ``total_iters < 1`` or ``base_lr`` is negative.
 
     Examples:
@@ -236,7 +223,6 @@ class LinearLR(Schedule, reference=linear_factor, torch="lr_scheduler.LinearLR")
         total_iters (int): Steps of the ramp, ``>= 1``. Default: ``5``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If a factor is out of range, ``total_iters < 1`` or ``base_lr`` is negative.
 
     Examples:
@@ -283,7 +269,6 @@ class PolynomialLR(Schedule, reference=polynomial_decay, torch="lr_scheduler.Pol
         cycle (bool): Restart the decay with a longer period instead of holding ``end_lr``. Default: ``False``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``total_iters < 1``, ``power`` is outside ``[0, 5]``, ``end_lr > base_lr``, or an lr is
             negative or not finite.
 
@@ -300,9 +285,7 @@ class PolynomialLR(Schedule, reference=polynomial_decay, torch="lr_scheduler.Pol
     def __init__(self, base_lr: Lr, total_iters: PositiveSteps = 5, power: PolynomialPower = 1.0, end_lr: Lr = 0.0,
                  cycle: bool = False):
         super().__init__()
-        if end_lr > base_lr:
-            # A rising polynomial near its start is end - (end - base) * x**p, 1 - x**p cancelling in float32.
-            raise ValueError(f"end_lr must be <= base_lr ({base_lr}) for a decay, got {end_lr}")
+        check_at_most("end_lr", end_lr, "base_lr", base_lr)
         self.total_iters, self.cycle = total_iters, cycle
         self.power, self.total = f32(power), f32(total_iters)
         self.ends = Endpoints(end_lr, base_lr)
@@ -347,7 +330,6 @@ class PiecewiseConstantLR(_Levels, reference=piecewise_constant):
         values (list[float]): ``len(milestones) + 1`` lrs, each ``>= 0``.
 
     Raises:
-        TypeError: If an argument is not a list of the right kind of number.
         ValueError: If ``values`` has the wrong length, ``milestones`` are unsorted or negative, or an lr is negative
             or not finite.
 
@@ -392,7 +374,6 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
         start_lr (float): The lr at step 0 of the warmup. Default: ``0.0``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If a length is out of range, ``decay`` is unknown, or an lr is negative or not finite.
 
     Examples:
@@ -425,10 +406,7 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
         else:
             w_min = ops.sqrt(done_f * self.inv_decay)
             w_peak = left_f * self.inv_decay / (1.0 + w_min)
-        lr = self.ends.mix(w_min, w_peak)
-        if self.ramp is None:
-            return lr
-        return ops.where(step < self.warmup_steps, self.ramp.at(step), lr)
+        return warmed(self.ramp, step, self.ends.mix(w_min, w_peak))
 
     def boundaries(self, last: int) -> List[int]:
         marks = {self.warmup_steps, self.decay_start, self.decay_start + self.decay_steps} - {0}
@@ -452,7 +430,6 @@ class InverseSqrtLR(Schedule, reference=inverse_sqrt):
         start_lr (float): The lr at step 0. Default: ``0.0``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``warmup_steps < 1`` or an lr is negative or not finite.
 
     Examples:
@@ -471,7 +448,7 @@ class InverseSqrtLR(Schedule, reference=inverse_sqrt):
     def value(self, step: Tensor) -> Tensor:
         # max() keeps the unselected branch finite at step 0.
         decayed = self.peak * ops.sqrt(self.warmup_f / ops.cast(ops.maximum(step, self.warmup_steps), ms.float32))
-        return ops.where(step < self.warmup_steps, self.ramp.at(step), decayed)
+        return warmed(self.ramp, step, decayed)
 
     def boundaries(self, last: int) -> List[int]:
         return [self.warmup_steps] if self.warmup_steps <= last else []

@@ -17,11 +17,11 @@ from typing import Annotated, List, Optional
 import mindspore as ms
 from mindspore import Tensor, ops
 
-from ms_lr.core.arguments import INT32_MAX, Lr, PositiveSteps, RealRule, Steps
+from ms_lr.core.arguments import INT32_MAX, Lr, PositiveSteps, RealRule, Steps, check_at_most
 from ms_lr.core.schedule import Schedule
 from ms_lr.graph.constants import f32
 from ms_lr.graph.cycles import FractionalCycles
-from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
+from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights, warmed
 from ms_lr.reference.from_mindformers import (
     mf_constant_warmup,
     mf_constant_with_cooldown,
@@ -36,6 +36,8 @@ from ms_lr.schedules.warmup import LinearWarmup
 
 __all__ = ["ConstantWarmUpLR", "LinearWithWarmUpLR", "CosineWithWarmUpLR", "CosineWithRestartsAndWarmUpLR",
            "PolynomialWithWarmUpLR", "ConstantWithCoolDownLR", "steps_from"]
+#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+FAMILY = "from MindFormers"
 
 Ratio = Annotated[float, RealRule(0.0, 1.0)]
 # Every turn of the waves is a table entry, to keep it an exact step: at most 10,000 waves.
@@ -77,7 +79,6 @@ class ConstantWarmUpLR(Equivalent, reference=mf_constant_warmup):
         total_steps (int): The run's length, needed with ``warmup_ratio``. Default: ``None``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If a length or ratio is out of range, ``warmup_ratio`` comes without ``total_steps``, or an lr is
             negative or not finite.
 
@@ -112,7 +113,6 @@ class LinearWithWarmUpLR(Equivalent, reference=mf_linear_with_warmup):
         warmup_ratio (float): ``W = int(T * warmup_ratio)``, in ``[0, 1]``. Default: ``None``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If a length or ratio is out of range, or an lr is negative or not finite.
 
     Examples:
@@ -157,7 +157,6 @@ class PolynomialWithWarmUpLR(Equivalent, reference=mf_polynomial_with_warmup):
         decay_steps (int): ``D >= 1``. Default: ``None`` (``max(1, total_steps - W)``).
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If a length, ratio or ``power`` is out of range, ``lr_end > learning_rate``, or an lr is
             negative or not finite.
 
@@ -172,8 +171,7 @@ class PolynomialWithWarmUpLR(Equivalent, reference=mf_polynomial_with_warmup):
                  lr_end: Lr = 1e-7, power: PolynomialPower = 1.0, warmup_lr_init: Lr = 0.0,
                  warmup_ratio: Optional[Ratio] = None, decay_steps: Optional[PositiveSteps] = None):
         super().__init__()
-        if lr_end > learning_rate:
-            raise ValueError(f"lr_end must be <= learning_rate ({learning_rate}), got {lr_end}")
+        check_at_most("lr_end", lr_end, "learning_rate", learning_rate)
         warmup = steps_from("warmup", warmup_steps, warmup_ratio, total_steps)
         decay = decay_steps if decay_steps is not None else max(1, total_steps - warmup)
         self.native = LinearWarmup(PolynomialLR(learning_rate, decay, power, end_lr=lr_end), warmup,
@@ -223,9 +221,6 @@ class _CosineWaves(Schedule, abstract=True):
         w_top, w_floor = cosine_weights(to_top, to_floor, self.scale)
         return self.ends.mix(w_floor, w_top)
 
-    def _warm(self, step: Tensor, lr: Tensor) -> Tensor:
-        return lr if self.ramp is None else ops.where(step < self.warmup, self.ramp.at(step), lr)
-
 
 def _wave_length(cosine_steps: int, num_cycles: float, half: bool) -> Optional[Fraction]:
     """``C / (2 n)`` (half-waves) or ``C / n`` (restarting waves), exactly; None for ``n = 0`` (no waves)."""
@@ -260,7 +255,6 @@ class CosineWithWarmUpLR(_CosineWaves, reference=mf_cosine_with_warmup):
         decay_ratio (float): ``D = int(T * decay_ratio)``, in ``[0, 1]``. Default: ``None``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``total_steps`` is missing, a length or ratio is out of range, ``num_cycles`` is outside
             ``[0, 10000]`` or makes more than 65,536 half-waves before ``D``, or an lr is negative or not finite.
 
@@ -287,7 +281,7 @@ class CosineWithWarmUpLR(_CosineWaves, reference=mf_cosine_with_warmup):
         self.lr_end = f32(lr_end)
 
     def value(self, step: Tensor) -> Tensor:
-        lr = self._warm(step, self._waves(ops.maximum(step - self.warmup, 0)))
+        lr = warmed(self.ramp, step, self._waves(ops.maximum(step - self.warmup, 0)))
         return ops.where(step >= self.decay, self.lr_end, lr)
 
     def boundaries(self, last: int) -> List[int]:
@@ -323,7 +317,6 @@ class CosineWithRestartsAndWarmUpLR(_CosineWaves, reference=mf_cosine_with_resta
         decay_steps (int): The absolute step where ``lr_end`` starts. Default: ``None`` (``T``).
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``total_steps`` is missing, a length or ratio is out of range, ``num_cycles`` is outside
             ``[0, 10000]``, or an lr is negative or not finite.
 
@@ -354,7 +347,7 @@ class CosineWithRestartsAndWarmUpLR(_CosineWaves, reference=mf_cosine_with_resta
         self.lr_end = f32(lr_end)
 
     def value(self, step: Tensor) -> Tensor:
-        lr = self._warm(step, self._waves(ops.maximum(step - self.warmup, 0)))
+        lr = warmed(self.ramp, step, self._waves(ops.maximum(step - self.warmup, 0)))
         return ops.where((step >= self.decay) | (step >= self.cycles_end), self.lr_end, lr)
 
     def boundaries(self, last: int) -> List[int]:
@@ -392,7 +385,6 @@ class ConstantWithCoolDownLR(_CosineWaves, reference=mf_constant_with_cooldown):
         lr_end2 (float): The lr after that. Default: ``None`` (``lr_end1``).
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If a length or ratio is out of range, ``total_steps`` is missing where needed, the phases end
             past ``2**31 - 1``, or an lr is negative or not finite.
 
@@ -431,7 +423,7 @@ class ConstantWithCoolDownLR(_CosineWaves, reference=mf_constant_with_cooldown):
 
     def value(self, step: Tensor) -> Tensor:
         lr = self._waves(ops.maximum(step - self.plateau_end, 0))
-        lr = self._warm(step, ops.where(step < self.plateau_end, self.peak, lr))
+        lr = warmed(self.ramp, step, ops.where(step < self.plateau_end, self.peak, lr))
         lr = ops.where(step >= self.decay_end, self.lr_end1, lr)
         return ops.where(step >= self.final_end, self.lr_end2, lr)
 

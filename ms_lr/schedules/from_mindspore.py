@@ -13,7 +13,7 @@ from typing import Annotated, List
 import mindspore as ms
 from mindspore import Tensor, ops
 
-from ms_lr.core.arguments import FLOAT32_MAX, Lr, PositiveSteps, RealRule, Steps
+from ms_lr.core.arguments import INT32_MAX, Lr, PositiveSteps, RealRule, Steps, check_at_most, check_growth
 from ms_lr.core.schedule import Schedule
 from ms_lr.graph.constants import f32
 from ms_lr.reference.from_mindspore import (
@@ -31,6 +31,8 @@ from ms_lr.schedules.warmup import LinearWarmup
 
 __all__ = ["CosineDecayLR", "WarmUpLR", "PolynomialDecayLR", "ExponentialDecayLR", "NaturalExpDecayLR",
            "InverseDecayLR"]
+#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+FAMILY = "from MindSpore"
 
 Rate = Annotated[float, RealRule(low=0.0, low_open=True)]
 # e**-x underflows float64 to 0 past x = 745; its float32 powers are 0 from the first one on either way, so the
@@ -54,7 +56,6 @@ class CosineDecayLR(Equivalent, reference=ms_cosine_decay):
         decay_steps (int): Steps of the cosine, ``>= 1``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``decay_steps < 1`` or an lr is negative or not finite.
 
     Examples:
@@ -82,7 +83,6 @@ class WarmUpLR(Equivalent, reference=ms_warmup):
         warmup_steps (int): Warmup length ``W >= 0``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``warmup_steps < 0`` or ``learning_rate`` is negative or not finite.
 
     Examples:
@@ -116,7 +116,6 @@ class PolynomialDecayLR(Equivalent, reference=ms_polynomial_decay):
         update_decay_steps (bool): Restart with a longer period instead of holding. Default: ``False``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``decay_steps < 1``, ``power`` is outside ``[0, 5]``, ``end_learning_rate > learning_rate``,
             or an lr is negative or not finite.
 
@@ -130,18 +129,10 @@ class PolynomialDecayLR(Equivalent, reference=ms_polynomial_decay):
     def __init__(self, learning_rate: Lr, end_learning_rate: Lr, decay_steps: PositiveSteps, power: PolynomialPower,
                  update_decay_steps: bool = False):
         super().__init__()
-        if end_learning_rate > learning_rate:
-            raise ValueError(f"end_learning_rate must be <= learning_rate ({learning_rate}), got {end_learning_rate}")
+        check_at_most("end_learning_rate", end_learning_rate, "learning_rate", learning_rate)
         self.native = PolynomialLR(learning_rate, decay_steps, power, end_lr=end_learning_rate,
                                    cycle=update_decay_steps)
 
-
-def _check_rate_growth(learning_rate: float, decay_rate: float, exponent: float) -> None:
-    """A ``decay_rate > 1`` grows the lr: it (and the power itself) must stay in float32 up to step ``2**31 - 1``."""
-    log_scale = max(math.log(learning_rate), 0.0) if learning_rate > 0.0 else 0.0
-    if decay_rate > 1.0 and log_scale + exponent * math.log(decay_rate) > math.log(FLOAT32_MAX):
-        raise ValueError(f"decay_rate={decay_rate} grows learning_rate={learning_rate} (or the power itself) past "
-                         f"float32's largest value before step 2**31 - 1; a schedule must fit float32 at every step")
 
 
 class ExponentialDecayLR(Equivalent, reference=ms_exponential_decay):
@@ -161,7 +152,6 @@ class ExponentialDecayLR(Equivalent, reference=ms_exponential_decay):
         is_stair (bool): Decay in whole steps of ``D``. Default: ``False``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``decay_steps < 1``, ``decay_rate <= 0`` or grows the lr past float32, or ``learning_rate``
             is negative or not finite.
 
@@ -174,8 +164,8 @@ class ExponentialDecayLR(Equivalent, reference=ms_exponential_decay):
 
     def __init__(self, learning_rate: Lr, decay_rate: Rate, decay_steps: PositiveSteps, is_stair: bool = False):
         super().__init__()
-        _check_rate_growth(learning_rate, decay_rate, (2**31 - 1) // decay_steps if is_stair else
-                           (2**31 - 1) / decay_steps)
+        check_growth("decay_rate", decay_rate, "learning_rate", learning_rate,
+                     INT32_MAX // decay_steps if is_stair else INT32_MAX / decay_steps)
         self.native = StepLR(learning_rate, decay_steps, decay_rate) if is_stair else \
             ExponentialLR(learning_rate, decay_rate ** (1.0 / decay_steps))
 
@@ -197,7 +187,6 @@ class NaturalExpDecayLR(Equivalent, reference=ms_natural_exp_decay):
         is_stair (bool): Decay in whole steps of ``D``. Default: ``False``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``decay_steps < 1``, ``decay_rate <= 0`` or ``learning_rate`` is negative or not finite.
 
     Examples:
@@ -225,7 +214,6 @@ class InverseDecayLR(Schedule, reference=ms_inverse_decay):
         is_stair (bool): Decay in whole steps of ``D``. Default: ``False``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``decay_steps < 1``, ``decay_rate <= 0`` or ``learning_rate`` is negative or not finite.
 
     Examples:

@@ -17,6 +17,8 @@ from ms_lr.graph.constants import f32
 from ms_lr.reference.lambdas import host_lambda, lambda_factor, multiplicative, tabulated
 
 __all__ = ["LambdaLR", "TabulatedLR", "HostLambdaLR", "MultiplicativeLR", "HOST_TABLE_LIMIT"]
+#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+FAMILY = "user function"
 
 _HOW_TO = ("Write lr_lambda with mindspore.ops (or Python operators) on the float32 step tensor k, branch-free: "
            "e.g. `lambda k: ops.where(k < 10, (k + 1) * 1e-3, 1e-2)` instead of `1e-3 * (k + 1) if k < 10 else "
@@ -146,7 +148,6 @@ class TabulatedLR(_Table, reference=tabulated):
         values (list[float]): The lr of steps ``0 .. n-1`` (real numbers, finite, ``>= 0``), ``n >= 1``.
 
     Raises:
-        TypeError: If ``values`` is not a sequence of real numbers (strings and bools included).
         ValueError: If ``values`` is empty or holds a negative or non-finite lr.
 
     Examples:
@@ -219,7 +220,6 @@ class HostLambdaLR(_Table, reference=host_lambda):
         total_steps (int): Steps to tabulate, ``1 <= total_steps <= 2**25``.
 
     Raises:
-        TypeError: If ``lr_lambda`` is not callable or ``total_steps`` not an int.
         ValueError: If ``total_steps`` is out of range, or ``lr_lambda`` raises or gives a negative or non-finite
             lr (the step is named).
 
@@ -241,8 +241,9 @@ class MultiplicativeLR(_Table, reference=multiplicative):
 
     .. math:: \eta_0 = \eta_{base}, \qquad \eta_k = \eta_{k-1} \cdot \text{lr\_lambda}(k)
 
-    For per-group lambdas (seed 003: ``[lambda_base, lambda_fc]``), build one per group and pass each as that
-    group's ``'lr'``. The products are taken in float64 on the host; from ``total_steps`` on the last lr holds.
+    For per-group lambdas (torch's ``MultiplicativeLR(opt, [lambda_base, lambda_fc])``), build one per group and pass
+    each as that group's ``'lr'``. The products are taken in float64 on the host; from ``total_steps`` on the last lr
+    holds.
     Memory is O(steps), capped as for :class:`HostLambdaLR`.
 
     Args:
@@ -251,7 +252,6 @@ class MultiplicativeLR(_Table, reference=multiplicative):
         total_steps (int): Steps to tabulate, ``1 <= total_steps <= 2**25``.
 
     Raises:
-        TypeError: If ``lr_lambda`` is not callable or ``total_steps`` not an int.
         ValueError: If ``total_steps`` is out of range, or ``lr_lambda`` raises or the lr becomes negative or
             non-finite (the step is named).
 

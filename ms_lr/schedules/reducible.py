@@ -9,6 +9,8 @@ from ms_lr.core.schedule import Schedule, named_errors
 from ms_lr.reference.compose import reducible
 
 __all__ = ["ReducibleLR"]
+#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+FAMILY = "composition"
 
 _FACTOR = ScaleRule()
 
@@ -27,7 +29,6 @@ class ReducibleLR(Schedule, reference=reducible):
         factor (float): The starting factor: 0, or a normal float32 number. Default: ``1.0``.
 
     Raises:
-        TypeError: If ``schedule`` is not a Schedule.
         ValueError: If ``factor`` is negative or takes the lr beyond float32.
 
     Examples:

@@ -13,6 +13,8 @@ from ms_lr.reference.swa import swa_anneal
 from ms_lr.schedules.cyclic import AnnealStrategy
 
 __all__ = ["SWALR"]
+#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+FAMILY = "SWA"
 
 
 class SWALR(Schedule, reference=swa_anneal, torch="swa_utils.SWALR"):
@@ -33,7 +35,6 @@ class SWALR(Schedule, reference=swa_anneal, torch="swa_utils.SWALR"):
         anneal_strategy (str): ``'cos'`` or ``'linear'``. Default: ``'cos'``.
 
     Raises:
-        TypeError: If an argument has the wrong type.
         ValueError: If ``anneal_epochs < 0``, ``anneal_strategy`` is unknown, or an lr is negative or not finite.
 
     Examples:

@@ -7,10 +7,12 @@ from mindspore import Tensor, ops
 from ms_lr.core.arguments import Lr, Steps
 from ms_lr.core.schedule import Schedule
 from ms_lr.graph.constants import f32
-from ms_lr.graph.weights import Ramp
+from ms_lr.graph.weights import Ramp, warmed
 from ms_lr.reference.warmup import constant_warmup, linear_warmup
 
 __all__ = ["LinearWarmup", "ConstantWarmup"]
+#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+FAMILY = "warmup"
 
 
 class _Warmup(Schedule, abstract=True):
@@ -54,10 +56,10 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
 
     ``end_lr`` defaults to ``after`` at its own step 0, so the ramp meets the schedule without a jump. This covers:
 
-    - gradual warmup (seed 002): ``LinearWarmup(after, W)`` ramps from 0 to the schedule's first value;
+    - gradual warmup (the YOLOv3 one): ``LinearWarmup(after, W)`` ramps from 0 to the schedule's first value;
     - YOLOv3's ``warmup_factor`` (``LambdaLR`` with ``f = factor * (1 - k/W) + k/W``):
       ``LinearWarmup(lr0, W, start_lr=lr0 * factor)``;
-    - warmup then cosine (seed 004): ``LinearWarmup(CosineAnnealingLR(lr, T_max - W, eta_min), W)``.
+    - warmup then cosine: ``LinearWarmup(CosineAnnealingLR(lr, T_max - W, eta_min), W)``.
 
     Like timm's ``warmup_prefix=True`` (the default here), ``after`` starts its own clock when the warmup ends; with
     ``warmup_prefix=False`` it runs on the global step and the warmup covers its first ``W`` steps. ``W = 0`` is no
@@ -71,7 +73,6 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
         warmup_prefix (bool): Whether ``after`` restarts its clock at step ``W``. Default: ``True``.
 
     Raises:
-        TypeError: If ``after`` is neither a Schedule nor a number, or another argument has the wrong type.
         ValueError: If ``warmup_steps < 0`` or an lr is negative or not finite.
 
     Examples:
@@ -96,11 +97,11 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
             # where() with a condition that never holds broadcasts a constant after to the step's shape.
             return ops.where(step < 0, 0.0, self._after(step)) if self.after_constant is not None \
                 else self._after(step)
-        return ops.where(step < self.warmup_steps, self.ramp.at(step), self._after(step))
+        return warmed(self.ramp, step, self._after(step))
 
 
 class ConstantWarmup(_Warmup, reference=constant_warmup):
-    r"""A constant ``start_lr`` for the first ``warmup_steps`` steps, then ``after`` (seed 002's constant warmup).
+    r"""A constant ``start_lr`` for the first ``warmup_steps`` steps, then ``after`` (the YOLOv3 constant warmup).
 
     .. math::
         \eta_k = \begin{cases} \text{start\_lr} & k < W \\ \text{after}(k - W) & k \ge W \end{cases}
@@ -115,7 +116,6 @@ class ConstantWarmup(_Warmup, reference=constant_warmup):
         warmup_prefix (bool): Whether ``after`` restarts its clock at step ``W``. Default: ``True``.
 
     Raises:
-        TypeError: If ``after`` is neither a Schedule nor a number, or another argument has the wrong type.
         ValueError: If ``warmup_steps < 0`` or an lr is negative or not finite.
 
     Examples:

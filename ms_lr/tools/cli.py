@@ -50,17 +50,17 @@ def schedule_from_spec(spec: List[str], total_steps: Optional[int] = None,
                        steps_per_epoch: Optional[int] = None) -> Any:
     """Build a schedule from ``[name, key=value, ...]`` or ``[path]``; ``total_steps``/``steps_per_epoch`` resolve a
     MindFormers block's ``total_steps: -1`` and ``warmup_epochs``."""
-    import ms_lr
+    from ms_lr.config import build, load
 
     if len(spec) == 1 and os.path.isfile(spec[0]):
-        return ms_lr.load(spec[0], total_steps, steps_per_epoch)
+        return load(spec[0], total_steps, steps_per_epoch)
     config = {"type": spec[0]}
     for item in spec[1:]:
         if "=" not in item:
             raise ValueError(f"expected key=value after the schedule name, got {item!r}")
         key, value = item.split("=", 1)
         config[key] = parse_value(value)
-    return ms_lr.build(config, total_steps, steps_per_epoch)
+    return build(config, total_steps, steps_per_epoch)
 
 
 def _add_run_arguments(command: argparse.ArgumentParser) -> None:
@@ -94,9 +94,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     args = parser.parse_args(argv)
 
     if args.command == "list":
-        import ms_lr
-        from ms_lr.core.schedule import arguments, schedule_class
-        for name in ms_lr.registered():
+        from ms_lr.config import registered, schedule_class
+        from ms_lr.core.schedule import arguments
+        for name in registered():
             cls = schedule_class(name)
             note = "" if cls.configurable() else "   (takes a Python function: build it in code)"
             print(f"{name}({', '.join(arguments(cls))}){note}")

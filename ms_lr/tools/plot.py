@@ -1,16 +1,15 @@
 """Preview a schedule: evaluate the cell over many steps (in chunks, with progress), overlay the reference, mark its
 restarts and phase boundaries, and optionally overlay the matching torch scheduler."""
-import inspect
 import textwrap
 from typing import Any, Callable, Dict, Optional
 
 import numpy as np
 
-from ms_lr.core.arguments import LrRule
 from ms_lr.core.progress import Progress
 from ms_lr.core.schedule import Schedule, evaluate
+from ms_lr.tools.torch_oracle import torch_values
 
-__all__ = ["sweep", "sample_steps", "torch_values", "plot", "CHUNK"]
+__all__ = ["sweep", "sample_steps", "plot", "CHUNK"]
 
 # Above this many steps the cell is evaluated in chunks so progress can be shown; each chunk is one vector call.
 CHUNK = 1 << 20
@@ -38,42 +37,6 @@ def sample_steps(total: int, points: int) -> np.ndarray:
     if total <= points:
         return np.arange(total)
     return np.unique(np.linspace(0, total - 1, points).round().astype(np.int64))
-
-
-def torch_values(schedule: Schedule, total: int) -> Optional[np.ndarray]:
-    """The lr of the schedule's torch counterpart (declared on its class) for ``total`` steps; ``None`` without
-    torch, without a counterpart, or where the schedule uses an argument torch lacks."""
-    counterpart = type(schedule).torch_counterpart
-    if counterpart is None:
-        return None
-    try:
-        import torch
-    except ImportError:
-        return None
-    module_name, class_name = counterpart.split(".")
-    torch_class = getattr(getattr(torch.optim, module_name), class_name)
-    accepted = inspect.signature(torch_class).parameters
-    ours = inspect.signature(type(schedule).__init__).parameters
-    config = schedule.get_config()
-    for name, value in config.items():
-        # An argument torch lacks must be at its default, or torch's curve is another schedule's.
-        if name not in accepted and ours[name].default is not inspect.Parameter.empty and \
-                value != ours[name].default:
-            return None
-    lr_name = next(name for name, rule in type(schedule)._rules.items() if isinstance(rule, LrRule))
-    kwargs: Dict[str, Any] = {k: v for k, v in config.items() if k in accepted}
-    if "cycle_momentum" in accepted:
-        kwargs["cycle_momentum"] = False
-    if "total_steps" in accepted:
-        total = min(total, config["total_steps"])      # torch raises past total_steps
-    optimizer = torch.optim.SGD([torch.nn.Parameter(torch.zeros(1))], lr=config[lr_name])
-    scheduler = torch_class(optimizer, **kwargs)
-    values = []
-    for _ in range(total):
-        values.append(optimizer.param_groups[0]["lr"])
-        optimizer.step()
-        scheduler.step()
-    return np.array(values)
 
 
 def plot(schedule: Schedule, total_steps: int, path: str, points: int = 4000, with_torch: bool = False,

@@ -5,7 +5,7 @@ from typing import Any, Dict, Iterable, List, Optional, Union
 from mindspore import Parameter
 from mindspore.nn import Cell
 
-from ms_lr.tools.config import build
+from ms_lr.config import build
 
 __all__ = ["grouped_lr_schedule"]
 

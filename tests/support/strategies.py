@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from mindspore import ops
 
 import ms_lr
+from ms_lr.config import schedule_class
 from ms_lr.core.arguments import (
     FLOAT32_TINY,
     INT32_MAX,
@@ -25,7 +26,7 @@ from ms_lr.core.arguments import (
     OptionalRule,
     RealRule,
 )
-from ms_lr.core.schedule import ScheduleListRule, ScheduleOrLrRule, ScheduleRule, schedule_class
+from ms_lr.core.schedule import ScheduleListRule, ScheduleOrLrRule, ScheduleRule
 
 # Factors for compiled lambdas (MindSpore ops on a float32 step tensor), defined as names so MindSpore's parser can
 # read their source. Their bases are exact in float32: a user's ops.pow(0.99, k) carries 0.99's float32 rounding,
