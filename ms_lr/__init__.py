@@ -7,7 +7,7 @@ from ms_lr.config import accepted_names, build, dump, load, registered
 from ms_lr.core.schedule import Schedule, evaluate
 from ms_lr.schedules.compose import Offset, PerEpoch, Product, Scaled, SequentialLR
 from ms_lr.schedules.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineAnnealingWarmupRestarts
-from ms_lr.schedules.cyclic import CyclicLR, OneCycleLR
+from ms_lr.schedules.cyclic import CyclicLR, CyclicMomentum, OneCycleLR, OneCycleMomentum, momentum_schedule
 from ms_lr.schedules.decay import (
                                    ConstantLR,
                                    ExponentialLR,
@@ -50,7 +50,7 @@ __all__ = [
     "LinearWarmup", "ConstantWarmup",
     "StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR", "PiecewiseConstantLR",
     "WarmupStableDecayLR", "InverseSqrtLR",
-    "CyclicLR", "OneCycleLR", "SWALR",
+    "CyclicLR", "OneCycleLR", "CyclicMomentum", "OneCycleMomentum", "momentum_schedule", "SWALR",
     "SequentialLR", "Product", "Scaled", "PerEpoch", "Offset", "ReducibleLR",
     "LambdaLR", "TabulatedLR", "HostLambdaLR", "MultiplicativeLR",
     "CosineDecayLR", "WarmUpLR", "PolynomialDecayLR", "ExponentialDecayLR", "NaturalExpDecayLR", "InverseDecayLR",

@@ -15,7 +15,7 @@ from typing import Annotated, Any, Callable, Optional, Sequence
 import numpy as np
 
 __all__ = [
-    "INT32_MAX", "FLOAT32_MAX", "FLOAT32_TINY", "Rule", "IntRule", "RealRule", "Float32Rule", "LrRule", "ScaleRule",
+    "INT32_MAX", "FLOAT32_MAX", "FLOAT32_TINY", "Rule", "IntRule", "RealRule", "Float32Rule", "LrRule", "ScaleRule", "MomentumRule",
     "ChoiceRule", "FlagRule",
     "IntListRule", "FunctionRule", "LrTableRule", "OptionalRule", "Lr", "Steps", "PositiveSteps", "Decay", "Milestones",
     "check_lr_fits", "check_growth", "check_at_most",
@@ -129,6 +129,16 @@ class ScaleRule(Float32Rule):
     """A constant factor an lr is multiplied by: a normal float32 number ``>= 0``."""
 
     what = "factor"
+
+
+class MomentumRule(Float32Rule):
+    """A momentum or an Adam beta: a normal float32 number in ``[0, 1]``."""
+
+    what = "momentum"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.high = 1.0
 
 
 def check_lr_fits(name: str, value: float, what: str) -> float:

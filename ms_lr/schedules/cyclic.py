@@ -1,28 +1,51 @@
 """Cyclical schedules: CyclicLR (triangular, triangular2, exp_range) and the one-cycle policy."""
 import math
+import warnings
 from typing import Annotated, List, Literal, Optional
 
 import mindspore as ms
 import numpy as np
 from mindspore import Tensor, ops
 
-from ms_lr.core.arguments import INT32_MAX, Decay, IntRule, Lr, PositiveSteps, RealRule, check_lr_fits
+from ms_lr.core.arguments import INT32_MAX, Decay, IntRule, Lr, MomentumRule, PositiveSteps, RealRule, check_lr_fits
 from ms_lr.core.schedule import Schedule
 from ms_lr.graph.constants import f32
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.weights import cosine_weights
-from ms_lr.reference.cyclic import cyclic, one_cycle
+from ms_lr.reference.cyclic import cyclic, cyclic_momentum, one_cycle, one_cycle_momentum
+from ms_lr.schedules.equivalent import Equivalent
 
-__all__ = ["CyclicLR", "OneCycleLR", "AnnealStrategy"]
+__all__ = ["CyclicLR", "OneCycleLR", "CyclicMomentum", "OneCycleMomentum", "momentum_schedule"]
 #: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "cyclic"
 
 AnnealStrategy = Literal["cos", "linear"]
 Positive = Annotated[float, RealRule(low=0.0, low_open=True)]
+#: A momentum or Adam's beta1: a normal float32 number in [0, 1].
+Momentum = Annotated[float, MomentumRule()]
+_WARNED: set = set()
+
+
+def _momentum_notice(name: str) -> None:
+    """Once per class and process: the default cycle_momentum=True only reaches the optimizer through ms_lr."""
+    if name in _WARNED:
+        return
+    _WARNED.add(name)
+    warnings.warn(f"{name} cycles the optimizer's momentum (or Adam's beta1) by default, as torch's does "
+                  f"(cycle_momentum=True). A mindspore.nn optimizer applies it once passed through "
+                  f"ms_lr.share_schedules(optimizer), a torch-style one through ms_lr.LRScheduler; to schedule the "
+                  f"lr only, pass cycle_momentum=False.", UserWarning, stacklevel=4)
+
+
+def momentum_schedule(schedule: Schedule) -> Optional[Schedule]:
+    """The momentum curve a schedule cycles along with its lr (``OneCycleLR`` and ``CyclicLR`` with
+    ``cycle_momentum=True``), else ``None``."""
+    curve = getattr(schedule, "momentum_curve", None)
+    return curve() if callable(curve) else None
 
 
 class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
-    r"""Cyclical learning rate (Smith 2017), as ``torch.optim.lr_scheduler.CyclicLR`` (lr only, no momentum).
+    r"""Cyclical learning rate (Smith 2017), as ``torch.optim.lr_scheduler.CyclicLR``, momentum cycling included.
 
     A cycle is ``step_size_up`` steps rising linearly from ``base_lr`` to ``max_lr`` and ``step_size_down`` steps
     back. The amplitude is scaled per mode: ``triangular`` 1; ``triangular2`` halves it every cycle
@@ -44,6 +67,9 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
         step_size_down (int): Steps back, ``D >= 1``. Default: ``None`` (= ``step_size_up``).
         mode (str): ``'triangular'``, ``'triangular2'`` or ``'exp_range'``. Default: ``'triangular'``.
         gamma (float): ``exp_range`` factor per step, ``0 < gamma <= 1``. Default: ``1.0``.
+        cycle_momentum (bool): Cycle the optimizer's momentum too, as torch does. Default: ``True``.
+        base_momentum (float): The momentum at the lr's peak, in ``[0, 1]``. Default: ``0.8``.
+        max_momentum (float): The momentum at the start of every cycle, in ``[0, 1]``. Default: ``0.9``.
 
     Raises:
         ValueError: If a step size is < 1, ``U + D > 2**31 - 1``, ``mode`` is unknown, ``gamma`` is outside
@@ -58,8 +84,11 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
 
     def __init__(self, base_lr: Lr, max_lr: Lr, step_size_up: PositiveSteps = 2000,
                  step_size_down: Optional[PositiveSteps] = None,
-                 mode: Literal["triangular", "triangular2", "exp_range"] = "triangular", gamma: Decay = 1.0):
+                 mode: Literal["triangular", "triangular2", "exp_range"] = "triangular", gamma: Decay = 1.0,
+                 cycle_momentum: bool = True, base_momentum: Momentum = 0.8, max_momentum: Momentum = 0.9):
         super().__init__()
+        if cycle_momentum:
+            _momentum_notice("CyclicLR")
         down = step_size_up if step_size_down is None else step_size_down
         if step_size_up + down > INT32_MAX:
             raise ValueError(f"step_size_up + step_size_down must be <= 2**31 - 1, got {step_size_up + down}")
@@ -103,6 +132,51 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
         starts = range(0, last + 1, self.total)
         return sorted(m for s in starts for m in (s, s + self.up) if 0 < m <= last)
 
+    def momentum_curve(self) -> Optional["CyclicMomentum"]:
+        """The momentum this schedule cycles (``None`` with ``cycle_momentum=False``)."""
+        c = self._config
+        if not c["cycle_momentum"]:
+            return None
+        return CyclicMomentum(c["base_momentum"], c["max_momentum"], c["step_size_up"], c["step_size_down"],
+                              c["mode"], c["gamma"])
+
+
+class CyclicMomentum(Equivalent, reference=cyclic_momentum):
+    r"""The momentum ``CyclicLR`` cycles, as torch's ``CyclicLR(cycle_momentum=True)`` sets it: the lr's wave
+    mirrored, from ``max_momentum`` at each cycle's start down to ``base_momentum`` at the lr's peak.
+
+    .. math:: m_k = m_{max} - (m_{max} - m_{base})\, h(p)\, s
+
+    with :math:`h` and :math:`s` the lr's wave and scale (see :class:`CyclicLR`). Underneath it is
+    ``CyclicLR(max_momentum, base_momentum, ...)``, a wave pointing down: exact int32 positions, no cancellation.
+    Drive any optimizer hyperparameter with it through :func:`ms_lr.share_schedules` or :class:`ms_lr.LRScheduler`.
+
+    Args:
+        base_momentum (float): The lowest momentum (at the lr's peak), in ``[0, 1]``.
+        max_momentum (float): The momentum at each cycle's start, in ``[0, 1]``.
+        step_size_up (int): Steps of the lr's rise, ``U >= 1``. Default: ``2000``.
+        step_size_down (int): Steps back, ``D >= 1``. Default: ``None`` (= ``step_size_up``).
+        mode (str): ``'triangular'``, ``'triangular2'`` or ``'exp_range'``. Default: ``'triangular'``.
+        gamma (float): ``exp_range`` factor per step, ``0 < gamma <= 1``. Default: ``1.0``.
+
+    Raises:
+        ValueError: If a step size is < 1, ``U + D > 2**31 - 1``, ``mode`` is unknown, ``gamma`` is outside
+            ``(0, 1]`` or a momentum is outside ``[0, 1]``.
+
+    Examples:
+        >>> import ms_lr
+        >>> curve = ms_lr.CyclicMomentum(0.8, 0.9, step_size_up=2)
+        >>> ms_lr.evaluate(curve, range(5)).astype(float).round(5).tolist()
+        [0.9, 0.85, 0.8, 0.85, 0.9]
+    """
+
+    def __init__(self, base_momentum: Momentum, max_momentum: Momentum, step_size_up: PositiveSteps = 2000,
+                 step_size_down: Optional[PositiveSteps] = None,
+                 mode: Literal["triangular", "triangular2", "exp_range"] = "triangular", gamma: Decay = 1.0):
+        super().__init__()
+        self.native = CyclicLR(max_momentum, base_momentum, step_size_up, step_size_down, mode, gamma,
+                               cycle_momentum=False)
+
 
 def one_cycle_phases(total_steps: int, pct_start: float, three_phase: bool) -> List[tuple]:
     """torch's OneCycleLR phase end steps (floats, as torch computes them) and the lr names at each phase's ends."""
@@ -113,55 +187,11 @@ def one_cycle_phases(total_steps: int, pct_start: float, three_phase: bool) -> L
     return [(float(pct_start * total_steps) - 1, "initial", "max"), (total_steps - 1, "max", "min")]
 
 
-class OneCycleLR(Schedule, reference=one_cycle, torch="lr_scheduler.OneCycleLR"):
-    r"""The 1cycle policy, as ``torch.optim.lr_scheduler.OneCycleLR`` (lr only, no momentum).
+class _OneCyclePhases(Schedule, abstract=True):
+    """torch's one-cycle phases between named values (``initial``, ``max``, ``min``), the lr's and the momentum's."""
 
-    From ``initial = max_lr / div_factor`` up to ``max_lr`` over the first phase, then down to
-    ``min = initial / final_div_factor`` (with ``three_phase``: down to ``initial``, then to ``min``). Phase ends are
-    torch's float steps (``pct_start * total_steps - 1``, ...); a step belongs to the first phase whose end it does
-    not pass. Within a phase of float length :math:`D`, at float progress :math:`t`,
-
-    .. math::
-        \text{cos}: \; \eta = \eta_{end} + \tfrac12(\eta_{start} - \eta_{end})(1 + \cos \pi t / D), \qquad
-        \text{linear}: \; \eta = \eta_{start} + (\eta_{end} - \eta_{start})\, t / D
-
-    evaluated as weights on the exact integer parts of the steps done and left plus the phase ends' fractions.
-
-    **Past the end:** torch raises once stepped beyond ``total_steps``; this schedule holds the final lr (``min``)
-    from step ``total_steps - 1`` on, so a run longer than planned keeps training at the floor.
-
-    Args:
-        max_lr (float): The peak lr.
-        total_steps (int): Steps in the cycle, ``>= 2``.
-        pct_start (float): Fraction of the steps spent rising, in ``(0, 1)``. Default: ``0.3``.
-        anneal_strategy (str): ``'cos'`` or ``'linear'``. Default: ``'cos'``.
-        div_factor (float): ``initial = max_lr / div_factor``, ``> 0``. Default: ``25.0``.
-        final_div_factor (float): ``min = initial / final_div_factor``, ``> 0``. Default: ``1e4``.
-        three_phase (bool): Use torch's three-phase variant. Default: ``False``.
-
-    Raises:
-        ValueError: If ``total_steps < 2``, ``pct_start`` is outside ``(0, 1)`` or leaves a phase without steps, a
-            divisor is not positive or takes ``initial``/``min`` beyond float32, ``anneal_strategy`` is unknown, or
-            ``max_lr`` is negative or not finite.
-
-    Examples:
-        >>> import ms_lr
-        >>> sched = ms_lr.OneCycleLR(1.0, total_steps=5, pct_start=0.4, anneal_strategy="linear", div_factor=10.0,
-        ...                          final_div_factor=1.0)
-        >>> ms_lr.evaluate(sched, range(7)).astype(float).round(5).tolist()
-        [0.1, 1.0, 0.7, 0.4, 0.1, 0.1, 0.1]
-    """
-
-    def __init__(self, max_lr: Lr, total_steps: Annotated[int, IntRule(low=2)],
-                 pct_start: Annotated[float, RealRule(0.0, 1.0, low_open=True, high_open=True)] = 0.3,
-                 anneal_strategy: AnnealStrategy = "cos", div_factor: Positive = 25.0,
-                 final_div_factor: Positive = 1e4, three_phase: bool = False):
-        super().__init__()
-        initial = check_lr_fits("div_factor", max_lr / div_factor, "the initial lr max_lr / div_factor")
-        lowest = check_lr_fits("final_div_factor", initial / final_div_factor,
-                               "the final lr max_lr / div_factor / final_div_factor")
-        self.top = max(max_lr, initial, lowest)
-        lrs = {"initial": initial, "max": max_lr, "min": lowest}
+    def _set_phases(self, values: dict, total_steps: int, pct_start: float, anneal_strategy: str,
+                    three_phase: bool) -> None:
         phases = one_cycle_phases(total_steps, pct_start, three_phase)
         starts = [0.0] + [end for end, _, _ in phases[:-1]]
         for start, (end, _, _) in zip(starts, phases):
@@ -174,7 +204,7 @@ class OneCycleLR(Schedule, reference=one_cycle, torch="lr_scheduler.OneCycleLR")
         self.thresholds = Tensor(np.array([math.floor(end) for end, _, _ in phases[:-1]], dtype=np.int32))
         # Per phase: its start as ceil(start) and the gap ceil(start) - start, so the steps done are an exact integer
         # plus a gap >= 0 (no cancellation, even in a phase shorter than a step); its end as floor(end) plus the
-        # fraction; its length, and its end lrs.
+        # fraction; its length, and its end values.
         self.start_int = Tensor(np.array([math.ceil(s) for s in starts], dtype=np.int32))
         self.start_gap = Tensor(np.array([math.ceil(s) - s for s in starts], dtype=np.float32))
         self.end_int = Tensor(np.array([math.floor(e) for e, _, _ in phases], dtype=np.int32))
@@ -182,8 +212,9 @@ class OneCycleLR(Schedule, reference=one_cycle, torch="lr_scheduler.OneCycleLR")
         lengths = [e - s for s, (e, _, _) in zip(starts, phases)]
         self.step_scale = Tensor(np.array([(1.0 if self.linear else math.pi / 2) / d for d in lengths],
                                           dtype=np.float32))
-        self.from_lr = Tensor(np.array([lrs[a] for _, a, _ in phases], dtype=np.float32))
-        self.to_lr = Tensor(np.array([lrs[b] for _, _, b in phases], dtype=np.float32))
+        self.from_lr = Tensor(np.array([values[a] for _, a, _ in phases], dtype=np.float32))
+        self.to_lr = Tensor(np.array([values[b] for _, _, b in phases], dtype=np.float32))
+        self.top = max(values.values())
 
     def value(self, step: Tensor) -> Tensor:
         step = ops.minimum(step, self.last_step)
@@ -203,3 +234,113 @@ class OneCycleLR(Schedule, reference=one_cycle, torch="lr_scheduler.OneCycleLR")
     def boundaries(self, last: int) -> List[int]:
         marks = [int(t) + 1 for t in self.thresholds.asnumpy()] + [self.last_step]
         return sorted(m for m in set(marks) if 0 < m <= last)
+
+
+class OneCycleLR(_OneCyclePhases, reference=one_cycle, torch="lr_scheduler.OneCycleLR"):
+    r"""The 1cycle policy, as ``torch.optim.lr_scheduler.OneCycleLR``, momentum cycling included.
+
+    From ``initial = max_lr / div_factor`` up to ``max_lr`` over the first phase, then down to
+    ``min = initial / final_div_factor`` (with ``three_phase``: down to ``initial``, then to ``min``). Phase ends are
+    torch's float steps (``pct_start * total_steps - 1``, ...); a step belongs to the first phase whose end it does
+    not pass. Within a phase of float length :math:`D`, at float progress :math:`t`,
+
+    .. math::
+        \text{cos}: \; \eta = \eta_{end} + \tfrac12(\eta_{start} - \eta_{end})(1 + \cos \pi t / D), \qquad
+        \text{linear}: \; \eta = \eta_{start} + (\eta_{end} - \eta_{start})\, t / D
+
+    evaluated as weights on the exact integer parts of the steps done and left plus the phase ends' fractions.
+
+    **Past the end:** torch raises once stepped beyond ``total_steps``; this schedule holds the final lr (``min``)
+    from step ``total_steps - 1`` on, so a run longer than planned keeps training at the floor.
+
+    **Momentum:** as torch's, it cycles the optimizer's momentum by default (``cycle_momentum=True``): from
+    ``max_momentum`` down to ``base_momentum`` while the lr rises, and back (:class:`OneCycleMomentum`,
+    :meth:`momentum_curve`). The momentum reaches the optimizer through :func:`ms_lr.share_schedules`
+    (``mindspore.nn``: ``momentum`` of ``Momentum``/``SGD``, ``beta1`` of ``Adam``/``AdamWeightDecay``) or
+    :class:`ms_lr.LRScheduler` (torch-style optimizers); the lr alone is the schedule's value. fastai's
+    ``fit_one_cycle`` is ``OneCycleLR(lr_max, N, pct_start=0.25, div_factor=25.0, final_div_factor=1e5)`` with
+    the default momenta 0.95/0.85.
+
+    Args:
+        max_lr (float): The peak lr.
+        total_steps (int): Steps in the cycle, ``>= 2``.
+        pct_start (float): Fraction of the steps spent rising, in ``(0, 1)``. Default: ``0.3``.
+        anneal_strategy (str): ``'cos'`` or ``'linear'``. Default: ``'cos'``.
+        div_factor (float): ``initial = max_lr / div_factor``, ``> 0``. Default: ``25.0``.
+        final_div_factor (float): ``min = initial / final_div_factor``, ``> 0``. Default: ``1e4``.
+        three_phase (bool): Use torch's three-phase variant. Default: ``False``.
+        cycle_momentum (bool): Cycle the optimizer's momentum too, as torch does. Default: ``True``.
+        base_momentum (float): The momentum at the lr's peak, in ``[0, 1]``. Default: ``0.85``.
+        max_momentum (float): The momentum at the start and the end, in ``[0, 1]``. Default: ``0.95``.
+
+    Raises:
+        ValueError: If ``total_steps < 2``, ``pct_start`` is outside ``(0, 1)`` or leaves a phase without steps, a
+            divisor is not positive or takes ``initial``/``min`` beyond float32, ``anneal_strategy`` is unknown, or
+            ``max_lr`` is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.OneCycleLR(1.0, total_steps=5, pct_start=0.4, anneal_strategy="linear", div_factor=10.0,
+        ...                          final_div_factor=1.0)
+        >>> ms_lr.evaluate(sched, range(7)).astype(float).round(5).tolist()
+        [0.1, 1.0, 0.7, 0.4, 0.1, 0.1, 0.1]
+    """
+
+    def __init__(self, max_lr: Lr, total_steps: Annotated[int, IntRule(low=2)],
+                 pct_start: Annotated[float, RealRule(0.0, 1.0, low_open=True, high_open=True)] = 0.3,
+                 anneal_strategy: AnnealStrategy = "cos", div_factor: Positive = 25.0,
+                 final_div_factor: Positive = 1e4, three_phase: bool = False, cycle_momentum: bool = True,
+                 base_momentum: Momentum = 0.85, max_momentum: Momentum = 0.95):
+        super().__init__()
+        if cycle_momentum:
+            _momentum_notice("OneCycleLR")
+        initial = check_lr_fits("div_factor", max_lr / div_factor, "the initial lr max_lr / div_factor")
+        lowest = check_lr_fits("final_div_factor", initial / final_div_factor,
+                               "the final lr max_lr / div_factor / final_div_factor")
+        self._set_phases({"initial": initial, "max": max_lr, "min": lowest}, total_steps, pct_start,
+                         anneal_strategy, three_phase)
+
+    def momentum_curve(self) -> Optional["OneCycleMomentum"]:
+        """The momentum this schedule cycles (``None`` with ``cycle_momentum=False``)."""
+        c = self._config
+        if not c["cycle_momentum"]:
+            return None
+        return OneCycleMomentum(c["total_steps"], c["pct_start"], c["anneal_strategy"], c["base_momentum"],
+                                c["max_momentum"], c["three_phase"])
+
+
+class OneCycleMomentum(_OneCyclePhases, reference=one_cycle_momentum):
+    r"""The momentum ``OneCycleLR`` cycles, as torch's ``OneCycleLR(cycle_momentum=True)`` sets it: from
+    ``max_momentum`` down to ``base_momentum`` over the lr's rise, then back up (with ``three_phase``: back up over
+    the second phase, then held at ``max_momentum``), on the lr's phases with the lr's anneal function.
+
+    .. math:: m = m_{end} + \tfrac12 (m_{start} - m_{end})(1 + \cos \pi t / D) \quad \text{(cos; linear likewise)}
+
+    Drive any optimizer hyperparameter with it through :func:`ms_lr.share_schedules` or :class:`ms_lr.LRScheduler`.
+
+    Args:
+        total_steps (int): Steps in the cycle, ``>= 2``.
+        pct_start (float): Fraction of the steps the lr spends rising, in ``(0, 1)``. Default: ``0.3``.
+        anneal_strategy (str): ``'cos'`` or ``'linear'``. Default: ``'cos'``.
+        base_momentum (float): The momentum at the lr's peak, in ``[0, 1]``. Default: ``0.85``.
+        max_momentum (float): The momentum at the start and the end, in ``[0, 1]``. Default: ``0.95``.
+        three_phase (bool): torch's three-phase variant. Default: ``False``.
+
+    Raises:
+        ValueError: If ``total_steps < 2``, ``pct_start`` is outside ``(0, 1)`` or leaves a phase without steps,
+            ``anneal_strategy`` is unknown, or a momentum is outside ``[0, 1]``.
+
+    Examples:
+        >>> import ms_lr
+        >>> curve = ms_lr.OneCycleMomentum(5, pct_start=0.4, anneal_strategy="linear")
+        >>> ms_lr.evaluate(curve, range(6)).astype(float).round(5).tolist()
+        [0.95, 0.85, 0.88333, 0.91667, 0.95, 0.95]
+    """
+
+    def __init__(self, total_steps: Annotated[int, IntRule(low=2)],
+                 pct_start: Annotated[float, RealRule(0.0, 1.0, low_open=True, high_open=True)] = 0.3,
+                 anneal_strategy: AnnealStrategy = "cos", base_momentum: Momentum = 0.85,
+                 max_momentum: Momentum = 0.95, three_phase: bool = False):
+        super().__init__()
+        self._set_phases({"initial": max_momentum, "max": base_momentum, "min": max_momentum}, total_steps,
+                         pct_start, anneal_strategy, three_phase)

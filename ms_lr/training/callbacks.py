@@ -16,7 +16,7 @@ from mindspore.train import Callback, RunContext
 from ms_lr.core.arguments import ChoiceRule, IntRule, RealRule
 from ms_lr.core.schedule import Schedule, evaluate, named_errors
 from ms_lr.schedules.reducible import ReducibleLR
-from ms_lr.training.sharing import scheduled_lrs
+from ms_lr.training.sharing import scheduled_hyperparameters, scheduled_lrs
 
 __all__ = ["LRMonitor", "ReduceLROnPlateau"]
 
@@ -50,7 +50,9 @@ class LRMonitor(Callback):
 
     The lr of step ``k`` is the schedule evaluated at ``k`` by the same cell the optimizer runs. At each step end
     the monitor reads the optimizer's ``global_step`` and evaluates every step since the last record in one vector
-    call, so in dataset sink mode (one callback per ``sink_size`` steps) no step is missed.
+    call, so in dataset sink mode (one callback per ``sink_size`` steps) no step is missed. The hyperparameters
+    :func:`ms_lr.share_schedules` drives (``momentum``, ``beta1``, ``beta2``) are recorded beside the lr, from their
+    schedules at the same steps, and written as columns of their own.
 
     Args:
         print_every (int): Print the lr every this many steps; ``0`` never. Default: ``0``.
@@ -61,6 +63,7 @@ class LRMonitor(Callback):
         steps (numpy.ndarray): The global steps recorded.
         lrs (numpy.ndarray): Shape ``(steps, groups)``, the lr each group used at each step (one column per
             distinct lr of the optimizer, in group order).
+        hyperparameters (dict): ``{"momentum": values, ...}``, each scheduled hyperparameter at each step.
     """
 
     def __init__(self, print_every: int = 0, csv_path: Optional[str] = None, optimizer: Optional[Any] = None):
@@ -70,6 +73,7 @@ class LRMonitor(Callback):
         self.csv_path = csv_path
         self.optimizer = optimizer
         self._steps, self._lrs = [], []
+        self._hyper: dict = {}
         self._next = None
 
     @property
@@ -79,6 +83,10 @@ class LRMonitor(Callback):
     @property
     def lrs(self) -> np.ndarray:
         return np.concatenate(self._lrs) if self._lrs else np.zeros((0, 0))
+
+    @property
+    def hyperparameters(self) -> dict:
+        return {name: np.concatenate(values) for name, values in self._hyper.items()}
 
     def on_train_begin(self, run_context: RunContext) -> None:
         self.optimizer = self.optimizer or run_context.original_args().optimizer
@@ -98,6 +106,8 @@ class LRMonitor(Callback):
         lrs = np.stack([_values(lr, steps) for lr in _group_lrs(self.optimizer)], axis=1)
         self._steps.append(steps)
         self._lrs.append(lrs)
+        for name, schedule in scheduled_hyperparameters(self.optimizer).items():
+            self._hyper.setdefault(name, []).append(_values(schedule, steps))
         self._next = done
         if self.print_every:
             for step, row in zip(steps, lrs):
@@ -109,12 +119,13 @@ class LRMonitor(Callback):
             self.to_csv(self.csv_path)
 
     def to_csv(self, path: str) -> None:
-        lrs = self.lrs
+        lrs, hyper = self.lrs, self.hyperparameters
         with open(path, "w", newline="") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["step"] + [f"lr_group{i}" for i in range(lrs.shape[1] if lrs.size else 0)])
-            for step, row in zip(self.steps, lrs):
-                writer.writerow([int(step)] + [repr(float(v)) for v in row])
+            writer.writerow(["step"] + [f"lr_group{i}" for i in range(lrs.shape[1] if lrs.size else 0)] + list(hyper))
+            for i, (step, row) in enumerate(zip(self.steps, lrs)):
+                writer.writerow([int(step)] + [repr(float(v)) for v in row] +
+                                [repr(float(values[i])) for values in hyper.values()])
 
 
 class ReduceLROnPlateau(Callback):

@@ -1,7 +1,7 @@
 """LRScheduler: ms_lr schedules driving MindSpore's torch-style optimizers (``mindspore.mint.optim``,
 ``mindspore.experimental.optim``), which take float lrs and refuse a ``LearningRateSchedule``."""
 import numbers
-from typing import Any, Dict, List, Sequence, Union
+from typing import Any, Dict, List, Optional, Sequence, Tuple, Union
 
 import mindspore as ms
 import numpy as np
@@ -10,6 +10,7 @@ from mindspore.nn import Optimizer as NnOptimizer
 
 from ms_lr.core.arguments import IntRule, LrRule
 from ms_lr.core.schedule import Schedule, named_errors
+from ms_lr.schedules.cyclic import momentum_schedule
 
 try:
     from mindspore import jit_class
@@ -50,6 +51,13 @@ class LRScheduler:
     Like MindSpore's schedulers it is a ``jit_class``: call :meth:`step` on the host between steps, or inside a
     ``mindspore.jit``-compiled train step.
 
+    **Hyperparameters.** ``momentum``, ``beta1`` and ``beta2`` may each be a schedule (for every group); a group's
+    momentum-cycling lr schedule (``OneCycleLR``/``CyclicLR`` with torch's default ``cycle_momentum=True``) drives
+    its ``momentum``, or ``betas[0]`` where the optimizer has betas, as torch's schedulers do (beta2 kept). The
+    optimizer keeps these as Python floats, constants of a compiled step: the scheduler puts a float32 Parameter in
+    their place in ``param_groups`` and writes ``schedule(k)`` into it at every :meth:`step`. The optimizers'
+    bias correction uses the current beta (``1 - beta1**t``), as torch's.
+
     .. math:: \text{lr}_i \leftarrow \text{schedule}_i(k) \quad \text{after the } k\text{-th } \texttt{step()}
 
     Args:
@@ -58,11 +66,17 @@ class LRScheduler:
             take a float: a constant lr).
         last_epoch (int): The step the run resumes from, ``-1`` for a new run (torch's meaning: the constructor
             steps once, so the lr is ``schedule(last_epoch + 1)`` after it). Default: ``-1``.
+        momentum (Schedule): Every group's ``momentum``. Default: ``None``.
+        beta1 (Schedule): Every group's ``betas[0]``. Default: ``None``.
+        beta2 (Schedule): Every group's ``betas[1]``. Default: ``None``.
 
     Raises:
         TypeError: If ``optimizer`` is not a torch-style optimizer (an ``nn`` optimizer takes the schedule
-            directly), or ``schedule`` is neither a schedule nor a list of schedules or floats.
-        ValueError: If the list's length is not the number of parameter groups, or ``last_epoch < -1``.
+            directly), ``schedule`` is neither a schedule nor a list of schedules or floats, or a hyperparameter
+            is not a schedule.
+        ValueError: If the list's length is not the number of parameter groups, ``last_epoch < -1``, or a
+            hyperparameter is scheduled on groups that have none (torch's error for momentum cycling without
+            ``momentum`` or ``betas``).
 
     Examples:
         >>> import ms_lr
@@ -77,7 +91,8 @@ class LRScheduler:
     """
 
     def __init__(self, optimizer: Any, schedule: Union[Schedule, Sequence[Union[Schedule, float]]],
-                 last_epoch: int = -1):
+                 last_epoch: int = -1, momentum: Optional[Schedule] = None, beta1: Optional[Schedule] = None,
+                 beta2: Optional[Schedule] = None):
         with named_errors(type(self).__name__):
             self.optimizer = _torch_style_optimizer(optimizer)
             groups = len(optimizer.param_groups)
@@ -87,6 +102,12 @@ class LRScheduler:
                                  f"{len(schedules)}")
             self.schedules = [self._as_schedule(i, s) for i, s in enumerate(schedules)]
             last_epoch = IntRule(low=-1).check("last_epoch", last_epoch)
+            hyper = _hyperparameters(optimizer, self.schedules, {"momentum": momentum, "beta1": beta1,
+                                                                  "beta2": beta2})
+        # Flat lists (a jit_class loops over them): which schedule writes which Parameter of param_groups.
+        self.hyper_schedules = [schedule for schedule, _ in hyper]
+        self.hyper_values = [value for _, value in hyper]
+        self.hyper_num = len(hyper)
         self.groups_num = groups
         self._last_lr = optimizer.lrs
         self.last_epoch = Parameter(Tensor(np.int32(last_epoch)), name="last_epoch_ms_lr_scheduler",
@@ -111,6 +132,8 @@ class LRScheduler:
             schedule = self.schedules[i]
             lr = schedule if isinstance(schedule, Tensor) else schedule(self.last_epoch)
             ops.assign(self._last_lr[i], lr)
+        for j in range(self.hyper_num):
+            ops.assign(self.hyper_values[j], self.hyper_schedules[j](self.last_epoch).reshape(()))
         return True
 
     def get_last_lr(self) -> List[Tensor]:
@@ -130,3 +153,45 @@ class LRScheduler:
             schedule = self.schedules[i]
             lr = schedule if isinstance(schedule, Tensor) else schedule(Tensor(np.int32(last_epoch)))
             self._last_lr[i].set_data(Tensor(lr.asnumpy().reshape(()).astype(np.float32)))
+        for schedule, value in zip(self.hyper_schedules, self.hyper_values):
+            value.set_data(Tensor(schedule(Tensor(np.int32(last_epoch))).asnumpy().reshape(()).astype(np.float32)))
+
+
+def _hyperparameters(optimizer: Any, schedules: List[Any], given: Dict[str, Optional[Schedule]]
+                     ) -> List[Tuple[Schedule, Parameter]]:
+    """``(schedule, Parameter)`` for every scheduled hyperparameter of every group, the Parameter put in the
+    group's place of the float (``group['momentum']``, ``group['betas'][i]``)."""
+    for name, schedule in given.items():
+        if schedule is not None and not isinstance(schedule, Schedule):
+            raise TypeError(f"{name} must be an ms_lr schedule, got {schedule!r} ({type(schedule).__name__})")
+    pairs = []
+    for i, group in enumerate(optimizer.param_groups):
+        wanted = {name: schedule for name, schedule in given.items() if schedule is not None}
+        curve = momentum_schedule(schedules[i]) if isinstance(schedules[i], Schedule) else None
+        if curve is not None:
+            name = "momentum" if "momentum" in group else "beta1"
+            if name == "beta1" and "betas" not in group:
+                raise ValueError(f"{type(schedules[i]).__name__} cycles momentum (cycle_momentum=True, as in torch), "
+                                 f"but group {i} of {type(optimizer).__name__} has neither 'momentum' nor 'betas'; "
+                                 f"pass cycle_momentum=False to schedule the lr only")
+            if name in wanted:
+                raise ValueError(f"{name} is given, and group {i}'s {type(schedules[i]).__name__} cycles it too "
+                                 f"(cycle_momentum=True); give one")
+            wanted[name] = curve
+        for name, schedule in wanted.items():
+            key = "momentum" if name == "momentum" else "betas"
+            if key not in group:
+                raise ValueError(f"group {i} of {type(optimizer).__name__} has no {key!r} to schedule {name} of")
+            if key == "momentum":
+                value = Parameter(Tensor(np.float32(group["momentum"])), name=f"ms_lr_momentum_{i}",
+                                  requires_grad=False)
+                group["momentum"] = value
+            else:
+                betas = list(group["betas"])
+                index = 0 if name == "beta1" else 1
+                value = betas[index] if isinstance(betas[index], Parameter) else \
+                    Parameter(Tensor(np.float32(betas[index])), name=f"ms_lr_{name}_{i}", requires_grad=False)
+                betas[index] = value
+                group["betas"] = tuple(betas)
+            pairs.append((schedule, value))
+    return pairs

@@ -23,6 +23,7 @@ from ms_lr.core.arguments import (
     IntListRule,
     IntRule,
     LrTableRule,
+    MomentumRule,
     OptionalRule,
     RealRule,
 )
@@ -125,6 +126,8 @@ def value_strategy(rule, cls, name, depth):
     """Random valid values for one argument."""
     if isinstance(rule, OptionalRule):
         return st.one_of(st.none(), value_strategy(rule.inner, cls, name, depth))
+    if isinstance(rule, MomentumRule):
+        return st.one_of(st.just(0.0), st.just(1.0), st.floats(FLOAT32_TINY, 1.0))
     if isinstance(rule, Float32Rule):
         return lrs(extremes=depth == 0)
     if isinstance(rule, IntRule):
@@ -195,6 +198,9 @@ def _broken(rule):
     """(bad value, expected error type) pairs for a rule."""
     if isinstance(rule, OptionalRule):
         return [(value, error) for value, error in _broken(rule.inner) if value is not None]
+    if isinstance(rule, MomentumRule):
+        return [(-1e-3, ValueError), (1.5, ValueError), (float("nan"), ValueError), (1e-39, ValueError),
+                ("0.9", TypeError), (True, TypeError)]
     if isinstance(rule, Float32Rule):
         return [(-1e-3, ValueError), (float("nan"), ValueError), (float("inf"), ValueError), (1e39, ValueError),
                 (1e-39, ValueError),
