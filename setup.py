@@ -1,8 +1,13 @@
+import re
+
 from setuptools import find_packages, setup
+
+# One version: ms_lr.__version__, which CHANGELOG.md's newest entry names (a test checks both).
+VERSION = re.search(r'^__version__ = "([^"]+)"', open("ms_lr/__init__.py", encoding="utf-8").read(), re.M).group(1)
 
 setup(
     name="ms_lr",
-    version="0.1.0",
+    version=VERSION,
     description="MindSpore-native learning-rate schedules: torch-exact, graph-compiled LearningRateSchedule cells",
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
@@ -10,6 +15,8 @@ setup(
     license_files=["LICENSE"],
     classifiers=["License :: OSI Approved :: Apache Software License", "Programming Language :: Python :: 3"],
     packages=find_packages(include=["ms_lr", "ms_lr.*"]),
+    # The type hints are the argument rules: py.typed lets type checkers read them (PEP 561).
+    package_data={"ms_lr": ["py.typed"]},
     python_requires=">=3.9",
     # MindSpore 2.7 to 2.10, every release on the package index for Python 3.11 (CI tests the oldest and the
     # newest); its wheels are built against NumPy 1.x and fail to import under NumPy 2.
@@ -24,5 +31,5 @@ setup(
         "test": ["pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "torch==2.13.0", "matplotlib", "pyyaml",
                  "ruff==0.17.6"],
     },
-    entry_points={"console_scripts": ["ms-lr=ms_lr.tools.cli:main"]},
+    entry_points={"console_scripts": ["ms-lr=ms_lr.tools.cli:console"]},
 )

@@ -59,4 +59,4 @@ __all__ = [
     "LRMonitor", "ReduceLROnPlateau", "grouped_lr_schedule", "share_schedules", "LRScheduler",
     "build", "load", "dump", "accepted_names",
 ]
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -22,7 +22,7 @@ EXAMPLES = {
     "LinearWarmup": lambda: ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, 50), 10, 0.001, 0.09),
     "MultiStepLR": lambda: ms_lr.MultiStepLR(0.1, [10, 20, 20], 0.5),
     "Offset": lambda: ms_lr.Offset(ms_lr.StepLR(0.1, 10, 0.5), 25),
-    "OneCycleLR": lambda: ms_lr.OneCycleLR(0.1, 100, 0.25, "linear", 10.0, 100.0, True),
+    "OneCycleLR": lambda: ms_lr.OneCycleLR(0.1, 100, None, None, 0.25, "linear", 10.0, 100.0, True),
     "PerEpoch": lambda: ms_lr.PerEpoch(ms_lr.CosineAnnealingLR(0.1, 10), 7),
     "PolynomialLR": lambda: ms_lr.PolynomialLR(0.1, 40, 2.0),
     "Product": lambda: ms_lr.Product([ms_lr.ExponentialLR(0.1, 0.9), ms_lr.ConstantLR(1.0, 0.1, 2)]),

@@ -150,7 +150,7 @@ INVALID = [
     (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, warmup_steps=10), ValueError, "warmup_steps"),
     (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, warmup_steps=-1), ValueError, "warmup_steps"),
     (lambda: ms_lr.CosineAnnealingWarmupRestarts(0), ValueError, "first_cycle_steps"),
-    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10.0), TypeError, "first_cycle_steps"),
+    (lambda: ms_lr.CosineAnnealingWarmupRestarts(10.5), TypeError, "first_cycle_steps"),
     (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, cycle_mult=0.5), ValueError, "cycle_mult"),
     (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, cycle_mult=float("inf")), ValueError, "cycle_mult"),
     (lambda: ms_lr.CosineAnnealingWarmupRestarts(10, gamma=0.0), ValueError, "gamma"),

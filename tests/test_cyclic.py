@@ -68,7 +68,7 @@ INVALID = [
     (lambda: ms_lr.OneCycleLR(0.1, 100, div_factor=0.0), ValueError, "div_factor"),
     (lambda: ms_lr.OneCycleLR(0.1, 100, final_div_factor=-1.0), ValueError, "final_div_factor"),
     (lambda: ms_lr.OneCycleLR(0.1, 100, three_phase="yes"), TypeError, "three_phase"),
-    (lambda: ms_lr.OneCycleLR(0.1, 100.0), TypeError, "total_steps"),
+    (lambda: ms_lr.OneCycleLR(0.1, 100.5), TypeError, "total_steps"),
 ]
 
 

@@ -79,7 +79,7 @@ INVALID = [
     (lambda: ms_lr.StepLR(0.1, 0), ValueError, "step_size"),
     (lambda: ms_lr.StepLR(0.1, 10, gamma=-0.1), ValueError, "gamma"),
     (lambda: ms_lr.StepLR(0.1, 10, gamma=1.5), ValueError, "gamma"),
-    (lambda: ms_lr.StepLR(0.1, 10.0), TypeError, "step_size"),
+    (lambda: ms_lr.StepLR(0.1, 10.5), TypeError, "step_size"),
     (lambda: ms_lr.MultiStepLR(0.1, [30, 20]), ValueError, "milestones"),
     (lambda: ms_lr.MultiStepLR(0.1, []), ValueError, "milestones"),
     (lambda: ms_lr.MultiStepLR(0.1, [-1, 5]), ValueError, "milestones"),

@@ -273,20 +273,32 @@ def test_one_cycle_over_experimental_sgd_trains_as_torch(where):
     assert_same_trajectory(ours, theirs, 1e-5)       # measured 6.2e-7, host and jit
 
 
-def test_lr_scheduler_drives_adamw_betas_and_refuses_groups_without_them():
+def test_lr_scheduler_refuses_betas_of_torch_style_adam_with_the_way_out():
+    # MindSpore 2.10's experimental/mint AdamW take betas as floats only: a Parameter there runs and leaves the
+    # weights unchanged (measured), so scheduling one would silently stop the training.
     ms.set_context(mode=ms.PYNATIVE_MODE)
-    net = _Linear()
-    optimizer = experimental.optim.AdamW(net.trainable_params(), lr=0.01)
-    beta2 = ms_lr.CosineAnnealingLR(0.999, 20, 0.95)
-    scheduler = ms_lr.LRScheduler(optimizer, ms_lr.OneCycleLR(0.01, 50), beta2=beta2)
+    optimizer = experimental.optim.AdamW(_Linear().trainable_params(), lr=0.01)
+    with pytest.raises(ValueError, match=r"beta2 is scheduled, but .*AdamW takes its betas as Python floats.*"
+                                         r"share_schedules"):
+        ms_lr.LRScheduler(optimizer, ms_lr.StepLR(0.01, 5), beta2=ms_lr.CosineAnnealingLR(0.999, 20, 0.95))
+    with pytest.raises(ValueError, match=r"OneCycleLR cycles beta1 \(cycle_momentum=True, as in torch\).*"
+                                         r"cycle_momentum=False"):
+        ms_lr.LRScheduler(optimizer, ms_lr.OneCycleLR(0.01, 50))
+    scheduler = ms_lr.LRScheduler(optimizer, ms_lr.OneCycleLR(0.01, 50, cycle_momentum=False))
+    assert isinstance(optimizer.param_groups[0]["betas"][0], float) and scheduler.get_last_lr()
+
+
+def test_lr_scheduler_drives_a_momentum_schedule_step_by_step():
+    ms.set_context(mode=ms.PYNATIVE_MODE)
+    optimizer = experimental.optim.SGD(_Linear().trainable_params(), lr=0.01, momentum=0.9)
+    momentum = ms_lr.CosineAnnealingLR(0.95, 20, 0.85)
+    scheduler = ms_lr.LRScheduler(optimizer, ms_lr.StepLR(0.01, 5), momentum=momentum)
     for k in range(1, 6):
         scheduler.step()
-        beta1_now, beta2_now = optimizer.param_groups[0]["betas"]
-        assert float(beta1_now.asnumpy()) == float(ms_lr.evaluate(ms_lr.OneCycleMomentum(50), [k])[0])
-        assert float(beta2_now.asnumpy()) == float(ms_lr.evaluate(beta2, [k])[0])
-    sgd = experimental.optim.SGD(_Linear().trainable_params(), lr=0.1)
-    with pytest.raises(ValueError, match="no 'betas'"):
-        ms_lr.LRScheduler(sgd, ms_lr.StepLR(0.1, 5), beta2=beta2)
+        assert float(optimizer.param_groups[0]["momentum"].asnumpy()) == float(ms_lr.evaluate(momentum, [k])[0])
+    with pytest.raises(ValueError, match="has no 'momentum'"):
+        ms_lr.LRScheduler(experimental.optim.AdamW(_Linear().trainable_params(), lr=0.01), ms_lr.StepLR(0.01, 5),
+                          momentum=momentum)
 
 
 def test_lr_monitor_logs_the_scheduled_momentum_beside_the_lr(tmp_path):

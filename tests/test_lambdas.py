@@ -79,7 +79,7 @@ INVALID = [
     (lambda: ms_lr.HostLambdaLR(0.1, "f", 10), TypeError, "lr_lambda"),
     (lambda: ms_lr.HostLambdaLR(0.1, lambda k: 1.0 / (k - 3), 10), ValueError, "ZeroDivisionError at step 3"),
     (lambda: ms_lr.MultiplicativeLR(0.1, lambda k: 1e30, 10), ValueError, "step"),
-    (lambda: ms_lr.MultiplicativeLR(0.1, lambda k: 0.9, 10.0), TypeError, "total_steps"),
+    (lambda: ms_lr.MultiplicativeLR(0.1, lambda k: 0.9, 10.5), TypeError, "total_steps"),
 ]
 
 

@@ -65,7 +65,7 @@ def test_zero_warmup_steps_is_the_schedule_itself(make, after):
 
 INVALID = [
     (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=-1), ValueError, "warmup_steps"),
-    (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=2.0), TypeError, "warmup_steps"),
+    (lambda: ms_lr.LinearWarmup(0.1, warmup_steps=2.5), TypeError, "warmup_steps"),
     (lambda: ms_lr.LinearWarmup("cosine", warmup_steps=2), TypeError, "after"),
     (lambda: ms_lr.LinearWarmup(True, warmup_steps=2), TypeError, "after"),
     (lambda: ms_lr.LinearWarmup(-0.1, warmup_steps=2), ValueError, "after"),

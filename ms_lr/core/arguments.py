@@ -15,8 +15,8 @@ from typing import Annotated, Any, Callable, Optional, Sequence
 import numpy as np
 
 __all__ = [
-    "INT32_MAX", "FLOAT32_MAX", "FLOAT32_TINY", "Rule", "IntRule", "RealRule", "Float32Rule", "LrRule", "ScaleRule", "MomentumRule",
-    "ChoiceRule", "FlagRule",
+    "INT32_MAX", "FLOAT32_MAX", "FLOAT32_TINY", "Rule", "IntRule", "RealRule", "Float32Rule", "LrRule", "ScaleRule",
+    "MomentumRule", "ChoiceRule", "FlagRule",
     "IntListRule", "FunctionRule", "LrTableRule", "OptionalRule", "Lr", "Steps", "PositiveSteps", "Decay", "Milestones",
     "check_lr_fits", "check_growth", "check_at_most",
 ]
@@ -48,7 +48,8 @@ class Rule:
 
 
 class IntRule(Rule):
-    """An integer (Python or NumPy, never a bool) in ``[low, high]``; ``high`` defaults to ``2**31 - 1``."""
+    """An integer (Python or NumPy, never a bool) in ``[low, high]``; ``high`` defaults to ``2**31 - 1``. An integral
+    float (``30.0``, ``0.75 * 120``) is the integer it is, as torch takes it; ``45.5`` is refused."""
 
     expects = "an int"
 
@@ -56,8 +57,10 @@ class IntRule(Rule):
         self.low, self.high = low, high
 
     def check(self, name: str, value: Any) -> int:
-        if _is_bool(value) or not isinstance(value, numbers.Integral):
-            raise TypeError(f"{name} must be an int, got {_describe(value)}")
+        integral_float = isinstance(value, numbers.Real) and not isinstance(value, numbers.Integral) and \
+            math.isfinite(value) and float(value).is_integer()
+        if _is_bool(value) or not (isinstance(value, numbers.Integral) or integral_float):
+            raise TypeError(f"{name} must be an int (an integral float such as 30.0 counts), got {_describe(value)}")
         value = int(value)
         if self.low is not None and value < self.low:
             raise ValueError(f"{name} must be >= {self.low}, got {value}")

@@ -3,7 +3,7 @@ Inputs/Outputs, Supported Platforms, and the Raises line for wrong types, writte
 import textwrap
 from typing import Any, Mapping, Optional
 
-__all__ = ["with_shared_sections", "type_errors", "SECTIONS"]
+__all__ = ["with_shared_sections", "type_errors", "readable", "SECTIONS"]
 
 # MindSpore's order: summary and formula, Args, Inputs, Outputs, Raises, Supported Platforms, Examples.
 SECTIONS = ("Args:", "Inputs:", "Outputs:", "Raises:", "Supported Platforms:", "Examples:")
@@ -21,6 +21,32 @@ _PLATFORMS = """    Supported Platforms:
         ``Ascend`` ``GPU`` ``CPU``
 
 """
+
+
+def readable(rule: Any) -> str:
+    """What an argument is, in the words ``help()`` and ``inspect.signature`` show: ``float >= 0``, ``int >= 1``,
+    ``'cos' | 'linear'``, ``Schedule | float``, ``... | None``."""
+    inner = getattr(rule, "inner", None)
+    if inner is not None:
+        return f"{readable(inner)} | None"
+    choices = getattr(rule, "choices", None)
+    if choices is not None:
+        return " | ".join(repr(c) for c in choices)
+    low, high = getattr(rule, "low", None), getattr(rule, "high", None)
+    kind = {"an int": "int", "a real number": "float", "a bool": "bool", "a list of ints": "list[int]",
+            "a callable": "callable", "a sequence of real numbers": "list[float]", "an ms_lr schedule": "Schedule",
+            "an ms_lr schedule or a real number": "Schedule | float",
+            "a list of ms_lr schedules": "list[Schedule]"}.get(getattr(rule, "expects", ""), "object")
+    if kind in ("int", "float", "list[int]"):
+        lower = "" if low is None else (">" if getattr(rule, "low_open", False) else ">=")
+        upper = "" if high is None or high == 2**31 - 1 else ("<" if getattr(rule, "high_open", False) else "<=")
+        if lower and upper:
+            return f"{kind} in {'(' if lower == '>' else '['}{low}, {high}{')' if upper == '<' else ']'}"
+        if lower:
+            return f"{kind} {lower} {low}"
+        if upper:
+            return f"{kind} {upper} {high}"
+    return kind
 
 
 def type_errors(rules: Mapping[str, Any]) -> str:

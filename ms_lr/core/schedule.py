@@ -36,7 +36,8 @@ from mindspore.nn.learning_rate_schedule import LearningRateSchedule
 
 from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, ChoiceRule, FlagRule, FunctionRule, LrRule, OptionalRule, Rule
 from ms_lr.core.blocks import OutOfTreeBlocks
-from ms_lr.core.docs import with_shared_sections
+from ms_lr.core.docs import readable, with_shared_sections
+from ms_lr.core.habits import ATTRIBUTE_HABITS, attribute_habit, refuse_torch_habits, renamed_arguments
 from ms_lr.core.steps import step_tensor, to_step
 
 __all__ = ["Schedule", "ScheduleRule", "ScheduleOrLrRule", "ScheduleListRule", "evaluate", "declared_types",
@@ -101,10 +102,11 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
     declared_public: bool = False
 
     def __init_subclass__(cls, reference: Optional[Callable] = None, abstract: bool = False, registered: bool = True,
-                          torch: Optional[str] = None, operator: Optional[str] = None, **kwargs: Any) -> None:
+                          torch: Optional[str] = None, operator: Optional[str] = None,
+                          renamed: Optional[Dict[str, str]] = None, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         if "__init__" in cls.__dict__:
-            _declare_arguments(cls)
+            _declare_arguments(cls, renamed or {})
         cls.declared_public = False
         if abstract:
             return
@@ -124,6 +126,12 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
     def __init__(self) -> None:
         super().__init__()
         self._config: Dict[str, Any] = {}
+
+    def __getattr__(self, name: str) -> Any:
+        # torch's scheduler methods (step, get_last_lr, state_dict, ...): say what ms_lr does instead.
+        if name in ATTRIBUTE_HABITS:
+            raise AttributeError(attribute_habit(type(self).__name__, name))
+        return super().__getattr__(name)
 
     def __call__(self, global_step: Any, *args: Any, **kwargs: Any) -> Tensor:
         # Python ints and NumPy arrays become tensors here, before MindSpore sees them.
@@ -295,8 +303,9 @@ def evaluate(schedule: Schedule, steps: Any) -> np.ndarray:
     return schedule(Tensor(array)).asnumpy()
 
 
-def _declare_arguments(cls: type) -> None:
-    """Read the constructor's type hints into rules and wrap the constructor so they run first."""
+def _declare_arguments(cls: type, renamed: Dict[str, str]) -> None:
+    """Read the constructor's type hints into rules and wrap the constructor so they run first (after the torch
+    habits' checks and the renamed arguments' mapping, :mod:`ms_lr.core.habits`)."""
     init = cls.__dict__["__init__"]
     signature = inspect.signature(init)
     hints = typing.get_type_hints(init, include_extras=True)
@@ -313,6 +322,8 @@ def _declare_arguments(cls: type) -> None:
     @functools.wraps(init)
     def checked_init(self: Schedule, *args: Any, **kwargs: Any) -> None:
         owner = type(self).__name__
+        kwargs = renamed_arguments(owner, renamed, kwargs)
+        refuse_torch_habits(owner, list(rules), args, kwargs)
         try:
             bound = signature.bind(self, *args, **kwargs)
         except TypeError as error:
@@ -327,6 +338,10 @@ def _declare_arguments(cls: type) -> None:
             raise ValueError(f"For '{owner}', the lr can reach {bound_value:.4g}, beyond float32's largest value "
                              f"{FLOAT32_MAX:.4g}")
 
+    # help() and inspect.signature show what each argument is (``base_lr: float >= 0``), not the rule objects.
+    checked_init.__signature__ = signature.replace(parameters=[
+        p if p.name not in rules else p.replace(annotation=readable(rules[p.name]))
+        for p in signature.parameters.values()])
     cls.__init__ = checked_init
 
 

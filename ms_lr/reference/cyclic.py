@@ -37,11 +37,14 @@ def _wave(steps: ArrayLike, step_size_up: int, step_size_down: Optional[int], mo
     return height * scale
 
 
-def one_cycle(steps: ArrayLike, max_lr: float, total_steps: int, pct_start: float, anneal_strategy: str,
-              div_factor: float, final_div_factor: float, three_phase: bool, cycle_momentum: bool,
-              base_momentum: float, max_momentum: float) -> np.ndarray:
+def one_cycle(steps: ArrayLike, max_lr: float, total_steps: Optional[int], epochs: Optional[int],
+              steps_per_epoch: Optional[int], pct_start: float, anneal_strategy: str, div_factor: float,
+              final_div_factor: float, three_phase: bool, cycle_momentum: bool, base_momentum: float,
+              max_momentum: float) -> np.ndarray:
     """1cycle: phases ending at pct * T - 1 (and 2 pct T - 2), T - 1; cos or linear between their lrs; held after.
-    (The momentum arguments shape the momentum curve, :func:`one_cycle_momentum`, not the lr.)"""
+    T is total_steps, else epochs * steps_per_epoch. (The momentum arguments shape the momentum curve,
+    :func:`one_cycle_momentum`, not the lr.)"""
+    total_steps = total_steps if total_steps is not None else epochs * steps_per_epoch
     initial = max_lr / div_factor
     low = initial / final_div_factor
     return _one_cycle_phases(steps, total_steps, pct_start, anneal_strategy, three_phase,

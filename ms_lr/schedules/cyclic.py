@@ -178,6 +178,18 @@ class CyclicMomentum(Equivalent, reference=cyclic_momentum):
                                cycle_momentum=False)
 
 
+def one_cycle_total(total_steps: Optional[int], epochs: Optional[int], steps_per_epoch: Optional[int]) -> int:
+    """The cycle's steps, from torch's two forms: ``total_steps``, or ``epochs * steps_per_epoch``."""
+    if total_steps is not None:
+        return total_steps
+    if epochs is None or steps_per_epoch is None:
+        raise ValueError("total_steps must be given, or epochs and steps_per_epoch (their product is the cycle's "
+                         "steps), as torch's OneCycleLR takes them")
+    if not 2 <= epochs * steps_per_epoch <= INT32_MAX:
+        raise ValueError(f"epochs * steps_per_epoch = {epochs * steps_per_epoch} must be in [2, 2**31 - 1]")
+    return epochs * steps_per_epoch
+
+
 def one_cycle_phases(total_steps: int, pct_start: float, three_phase: bool) -> List[tuple]:
     """torch's OneCycleLR phase end steps (floats, as torch computes them) and the lr names at each phase's ends."""
     if three_phase:
@@ -263,7 +275,10 @@ class OneCycleLR(_OneCyclePhases, reference=one_cycle, torch="lr_scheduler.OneCy
 
     Args:
         max_lr (float): The peak lr.
-        total_steps (int): Steps in the cycle, ``>= 2``.
+        total_steps (int): Steps in the cycle, ``>= 2``. Default: ``None``: ``epochs * steps_per_epoch``, torch's
+            other form (``total_steps`` wins where both are given, as in torch).
+        epochs (int): Epochs of the cycle, with ``steps_per_epoch``. Default: ``None``.
+        steps_per_epoch (int): Optimizer steps per epoch, with ``epochs``. Default: ``None``.
         pct_start (float): Fraction of the steps spent rising, in ``(0, 1)``. Default: ``0.3``.
         anneal_strategy (str): ``'cos'`` or ``'linear'``. Default: ``'cos'``.
         div_factor (float): ``initial = max_lr / div_factor``, ``> 0``. Default: ``25.0``.
@@ -274,9 +289,10 @@ class OneCycleLR(_OneCyclePhases, reference=one_cycle, torch="lr_scheduler.OneCy
         max_momentum (float): The momentum at the start and the end, in ``[0, 1]``. Default: ``0.95``.
 
     Raises:
-        ValueError: If ``total_steps < 2``, ``pct_start`` is outside ``(0, 1)`` or leaves a phase without steps, a
-            divisor is not positive or takes ``initial``/``min`` beyond float32, ``anneal_strategy`` is unknown, or
-            ``max_lr`` is negative or not finite.
+        ValueError: If neither ``total_steps`` nor ``epochs`` and ``steps_per_epoch`` are given, ``total_steps < 2``,
+            ``pct_start`` is outside ``(0, 1)`` or leaves a phase without steps, a divisor is not positive or takes
+            ``initial``/``min`` beyond float32, ``anneal_strategy`` is unknown, or ``max_lr`` is negative or not
+            finite.
 
     Examples:
         >>> import ms_lr
@@ -286,12 +302,15 @@ class OneCycleLR(_OneCyclePhases, reference=one_cycle, torch="lr_scheduler.OneCy
         [0.1, 1.0, 0.7, 0.4, 0.1, 0.1, 0.1]
     """
 
-    def __init__(self, max_lr: Lr, total_steps: Annotated[int, IntRule(low=2)],
+    def __init__(self, max_lr: Lr, total_steps: Optional[Annotated[int, IntRule(low=2)]] = None,
+                 epochs: Optional[PositiveSteps] = None, steps_per_epoch: Optional[PositiveSteps] = None,
                  pct_start: Annotated[float, RealRule(0.0, 1.0, low_open=True, high_open=True)] = 0.3,
                  anneal_strategy: AnnealStrategy = "cos", div_factor: Positive = 25.0,
                  final_div_factor: Positive = 1e4, three_phase: bool = False, cycle_momentum: bool = True,
                  base_momentum: Momentum = 0.85, max_momentum: Momentum = 0.95):
         super().__init__()
+        total_steps = one_cycle_total(total_steps, epochs, steps_per_epoch)
+        self.total_steps = total_steps
         if cycle_momentum:
             _momentum_notice("OneCycleLR")
         initial = check_lr_fits("div_factor", max_lr / div_factor, "the initial lr max_lr / div_factor")
@@ -305,7 +324,7 @@ class OneCycleLR(_OneCyclePhases, reference=one_cycle, torch="lr_scheduler.OneCy
         c = self._config
         if not c["cycle_momentum"]:
             return None
-        return OneCycleMomentum(c["total_steps"], c["pct_start"], c["anneal_strategy"], c["base_momentum"],
+        return OneCycleMomentum(self.total_steps, c["pct_start"], c["anneal_strategy"], c["base_momentum"],
                                 c["max_momentum"], c["three_phase"])
 
 

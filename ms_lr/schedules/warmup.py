@@ -100,7 +100,7 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
         return warmed(self.ramp, step, self._after(step))
 
 
-class ConstantWarmup(_Warmup, reference=constant_warmup):
+class ConstantWarmup(_Warmup, reference=constant_warmup, renamed={"warmup_lr": "start_lr"}):
     r"""A constant ``start_lr`` for the first ``warmup_steps`` steps, then ``after`` (the YOLOv3 constant warmup).
 
     .. math::

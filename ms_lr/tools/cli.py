@@ -69,8 +69,13 @@ def _add_run_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--steps-per-epoch", type=int, help="for a MindFormers block's warmup_epochs")
 
 
-def main(argv: Optional[List[str]] = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m ms_lr", description="Preview and tabulate ms_lr schedules.",
+def console() -> int:
+    """The ``ms-lr`` console script: the same command line under its own name."""
+    return main(prog="ms-lr")
+
+
+def main(argv: Optional[List[str]] = None, prog: str = "python -m ms_lr") -> int:
+    parser = argparse.ArgumentParser(prog=prog, description="Preview and tabulate ms_lr schedules.",
                                      epilog=EXAMPLES, formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True)
     plot = commands.add_parser("plot", help="write a PNG of a schedule (cell, reference, boundaries, torch)",
@@ -90,32 +95,38 @@ def main(argv: Optional[List[str]] = None) -> int:
     table.add_argument("--steps", type=int, default=1000, help="steps to evaluate (default: 1000)")
     table.add_argument("--every", type=int, default=1, help="write every K-th step (default: 1)")
     _add_run_arguments(table)
-    commands.add_parser("list", help="list the registered schedule types and their arguments")
+    commands.add_parser("list", help="list the registered schedule types, their arguments and defaults")
     args = parser.parse_args(argv)
 
     if args.command == "list":
         from ms_lr.config import registered, schedule_class
-        from ms_lr.core.schedule import arguments
+        from ms_lr.tools.catalogue import signature_text
         for name in registered():
             cls = schedule_class(name)
             note = "" if cls.configurable() else "   (takes a Python function: build it in code)"
-            print(f"{name}({', '.join(arguments(cls))}){note}")
+            print(f"{signature_text(cls)}{note}")
         return 0
     if args.steps < 1:
         parser.error(f"--steps must be >= 1, got {args.steps}")
     try:
         schedule = schedule_from_spec(args.spec, args.total_steps, args.steps_per_epoch)
     except (ValueError, TypeError, OSError, ImportError) as error:
-        parser.error(str(error))
+        # The library's words for its arguments, in the command line's.
+        parser.error(str(error).replace("the total_steps given to ms_lr.build", "--total-steps N")
+                     .replace("ms_lr.build(..., steps_per_epoch=N)", "--steps-per-epoch N"))
 
     from ms_lr.core.progress import stderr_progress
     from ms_lr.tools.plot import plot as plot_schedule
     from ms_lr.tools.plot import sweep
+    from ms_lr.tools.torch_oracle import no_torch_curve
     if args.command == "plot":
-        summary = plot_schedule(schedule, args.steps, args.output, with_torch=args.torch, title=args.title,
-                                log_scale=args.log, progress=stderr_progress)
+        try:
+            summary = plot_schedule(schedule, args.steps, args.output, with_torch=args.torch, title=args.title,
+                                    log_scale=args.log, progress=stderr_progress)
+        except ImportError as error:
+            parser.error(str(error))
         if args.torch and not summary["torch"]:
-            print("note: no torch overlay (torch missing, or no torch counterpart for this schedule)",
+            print(f"note: no torch overlay: {no_torch_curve(schedule) or 'torch failed on these arguments'}",
                   file=sys.stderr)
         print(f"wrote {args.output}: {schedule!r}, {summary['steps']} steps, lr in "
               f"[{summary['min']:.6g}, {summary['max']:.6g}], {summary['boundaries']} boundaries")

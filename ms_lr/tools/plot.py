@@ -47,7 +47,10 @@ def plot(schedule: Schedule, total_steps: int, path: str, points: int = 4000, wi
     The cell is evaluated at every step (so the plotted extremes are real), then drawn at ``points`` samples with
     the float64 reference overlaid, restarts/phase boundaries as vertical lines, and the torch scheduler if asked.
     """
-    import matplotlib
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("plotting needs matplotlib: pip install 'ms_lr[plot]' (or matplotlib)") from None
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 

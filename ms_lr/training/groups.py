@@ -6,6 +6,7 @@ from mindspore import Parameter
 from mindspore.nn import Cell
 
 from ms_lr.config import build
+from ms_lr.config.files import read
 
 __all__ = ["grouped_lr_schedule"]
 
@@ -15,12 +16,13 @@ def _matches(name: str, pattern: str) -> bool:
     return pattern in name or fnmatch.fnmatch(name, pattern)
 
 
-def grouped_lr_schedule(config: Dict[str, Any], network: Union[Cell, Iterable[Parameter]],
+def grouped_lr_schedule(config: Union[Dict[str, Any], str], network: Union[Cell, Iterable[Parameter]],
                         total_steps: Optional[int] = None, steps_per_epoch: Optional[int] = None) -> List[dict]:
     """The optimizer's parameter groups from MindFormers' ``grouped_lr_schedule`` config.
 
-    ``config`` is ``{"default": block, "grouped": [{"params": [pattern, ...], **block}, ...]}`` (or a training
-    config holding it under ``grouped_lr_schedule``). Each trainable parameter goes to the first group with a pattern
+    ``config`` is ``{"default": block, "grouped": [{"params": [pattern, ...], **block}, ...]}``, a training
+    config holding it under ``grouped_lr_schedule``, or the path of a YAML/JSON file holding either (as MindFormers
+    users write it, next to other sections). Each trainable parameter goes to the first group with a pattern
     that is a substring of its name or matches it as a wildcard (``'embedding.*'``), the rest to ``default``; every
     block is built with :func:`ms_lr.build` (so MindFormers' types, ``total_steps: -1`` and ``warmup_epochs`` work).
 
@@ -44,6 +46,8 @@ def grouped_lr_schedule(config: Dict[str, Any], network: Union[Cell, Iterable[Pa
         >>> [(len(g["params"]), type(g["lr"]).__name__) for g in groups]
         [(2, 'ConstantWarmUpLR'), (2, 'CosineWithWarmUpLR')]
     """
+    if isinstance(config, str):
+        config = read(config)
     config = config.get("grouped_lr_schedule", config) if isinstance(config, dict) else config
     if not isinstance(config, dict) or not isinstance(config.get("default"), dict):
         raise TypeError(f"grouped_lr_schedule needs a dict with a 'default' block, got {config!r:.200}")

@@ -51,12 +51,12 @@ class LRScheduler:
     Like MindSpore's schedulers it is a ``jit_class``: call :meth:`step` on the host between steps, or inside a
     ``mindspore.jit``-compiled train step.
 
-    **Hyperparameters.** ``momentum``, ``beta1`` and ``beta2`` may each be a schedule (for every group); a group's
-    momentum-cycling lr schedule (``OneCycleLR``/``CyclicLR`` with torch's default ``cycle_momentum=True``) drives
-    its ``momentum``, or ``betas[0]`` where the optimizer has betas, as torch's schedulers do (beta2 kept). The
-    optimizer keeps these as Python floats, constants of a compiled step: the scheduler puts a float32 Parameter in
-    their place in ``param_groups`` and writes ``schedule(k)`` into it at every :meth:`step`. The optimizers'
-    bias correction uses the current beta (``1 - beta1**t``), as torch's.
+    **Hyperparameters.** ``momentum`` may be a schedule (for every group), and a group's momentum-cycling lr
+    schedule (``OneCycleLR``/``CyclicLR`` with torch's default ``cycle_momentum=True``) drives its ``momentum``, as
+    torch's schedulers do. The optimizer keeps it as a Python float, a constant of a compiled step: the scheduler
+    puts a float32 Parameter in its place in ``param_groups`` and writes ``schedule(k)`` into it at every
+    :meth:`step`. ``beta1``/``beta2`` are refused, with the way out: MindSpore's torch-style Adam family takes its
+    betas as floats only (a Parameter there runs and leaves the weights unchanged, measured on MindSpore 2.10).
 
     .. math:: \text{lr}_i \leftarrow \text{schedule}_i(k) \quad \text{after the } k\text{-th } \texttt{step()}
 
@@ -67,16 +67,16 @@ class LRScheduler:
         last_epoch (int): The step the run resumes from, ``-1`` for a new run (torch's meaning: the constructor
             steps once, so the lr is ``schedule(last_epoch + 1)`` after it). Default: ``-1``.
         momentum (Schedule): Every group's ``momentum``. Default: ``None``.
-        beta1 (Schedule): Every group's ``betas[0]``. Default: ``None``.
-        beta2 (Schedule): Every group's ``betas[1]``. Default: ``None``.
+        beta1 (Schedule): Refused with the way out (see above). Default: ``None``.
+        beta2 (Schedule): Refused likewise. Default: ``None``.
 
     Raises:
         TypeError: If ``optimizer`` is not a torch-style optimizer (an ``nn`` optimizer takes the schedule
             directly), ``schedule`` is neither a schedule nor a list of schedules or floats, or a hyperparameter
             is not a schedule.
-        ValueError: If the list's length is not the number of parameter groups, ``last_epoch < -1``, or a
+        ValueError: If the list's length is not the number of parameter groups, ``last_epoch < -1``, a
             hyperparameter is scheduled on groups that have none (torch's error for momentum cycling without
-            ``momentum`` or ``betas``).
+            ``momentum`` or ``betas``), or a beta is scheduled (see above).
 
     Examples:
         >>> import ms_lr
@@ -157,10 +157,17 @@ class LRScheduler:
             value.set_data(Tensor(schedule(Tensor(np.int32(last_epoch))).asnumpy().reshape(()).astype(np.float32)))
 
 
+# Measured on MindSpore 2.10: experimental.optim.AdamW with a Parameter in betas runs and leaves the weights where they
+# were (its update is registered for float betas only), so a scheduled beta would silently stop the training.
+_NO_BETAS = ("{what}, but MindSpore's torch-style {optimizer} takes its betas as Python floats, constants of its "
+             "compiled update (a scheduled beta leaves the weights unchanged there): pass cycle_momentum=False, or train with "
+             "mindspore.nn.Adam / nn.AdamWeightDecay through ms_lr.share_schedules, which schedules beta1 and beta2")
+
+
 def _hyperparameters(optimizer: Any, schedules: List[Any], given: Dict[str, Optional[Schedule]]
                      ) -> List[Tuple[Schedule, Parameter]]:
     """``(schedule, Parameter)`` for every scheduled hyperparameter of every group, the Parameter put in the
-    group's place of the float (``group['momentum']``, ``group['betas'][i]``)."""
+    group's place of the float (``group['momentum']``)."""
     for name, schedule in given.items():
         if schedule is not None and not isinstance(schedule, Schedule):
             raise TypeError(f"{name} must be an ms_lr schedule, got {schedule!r} ({type(schedule).__name__})")
@@ -170,7 +177,7 @@ def _hyperparameters(optimizer: Any, schedules: List[Any], given: Dict[str, Opti
         curve = momentum_schedule(schedules[i]) if isinstance(schedules[i], Schedule) else None
         if curve is not None:
             name = "momentum" if "momentum" in group else "beta1"
-            if name == "beta1" and "betas" not in group:
+            if name == "beta1" and "betas" not in group and "momentum" not in group:
                 raise ValueError(f"{type(schedules[i]).__name__} cycles momentum (cycle_momentum=True, as in torch), "
                                  f"but group {i} of {type(optimizer).__name__} has neither 'momentum' nor 'betas'; "
                                  f"pass cycle_momentum=False to schedule the lr only")
@@ -179,19 +186,14 @@ def _hyperparameters(optimizer: Any, schedules: List[Any], given: Dict[str, Opti
                                  f"(cycle_momentum=True); give one")
             wanted[name] = curve
         for name, schedule in wanted.items():
-            key = "momentum" if name == "momentum" else "betas"
-            if key not in group:
-                raise ValueError(f"group {i} of {type(optimizer).__name__} has no {key!r} to schedule {name} of")
-            if key == "momentum":
-                value = Parameter(Tensor(np.float32(group["momentum"])), name=f"ms_lr_momentum_{i}",
-                                  requires_grad=False)
-                group["momentum"] = value
-            else:
-                betas = list(group["betas"])
-                index = 0 if name == "beta1" else 1
-                value = betas[index] if isinstance(betas[index], Parameter) else \
-                    Parameter(Tensor(np.float32(betas[index])), name=f"ms_lr_{name}_{i}", requires_grad=False)
-                betas[index] = value
-                group["betas"] = tuple(betas)
+            if name != "momentum":
+                raise ValueError(_NO_BETAS.format(what=f"{name} is scheduled" if curve is None or name != "beta1"
+                                                  else f"{type(schedules[i]).__name__} cycles beta1 "
+                                                       f"(cycle_momentum=True, as in torch)",
+                                                  optimizer=type(optimizer).__name__))
+            if "momentum" not in group:
+                raise ValueError(f"group {i} of {type(optimizer).__name__} has no 'momentum' to schedule")
+            value = Parameter(Tensor(np.float32(group["momentum"])), name=f"ms_lr_momentum_{i}", requires_grad=False)
+            group["momentum"] = value
             pairs.append((schedule, value))
     return pairs
