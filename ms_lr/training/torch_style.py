@@ -160,8 +160,9 @@ class LRScheduler:
 # Measured on MindSpore 2.10: experimental.optim.AdamW with a Parameter in betas runs and leaves the weights where they
 # were (its update is registered for float betas only), so a scheduled beta would silently stop the training.
 _NO_BETAS = ("{what}, but MindSpore's torch-style {optimizer} takes its betas as Python floats, constants of its "
-             "compiled update (a scheduled beta leaves the weights unchanged there): pass cycle_momentum=False, or train with "
-             "mindspore.nn.Adam / nn.AdamWeightDecay through ms_lr.share_schedules, which schedules beta1 and beta2")
+             "compiled update (a scheduled beta leaves the weights unchanged there): pass cycle_momentum=False, or "
+             "train with mindspore.nn.Adam / nn.AdamWeightDecay through ms_lr.share_schedules, which schedules beta1 "
+             "and beta2")
 
 
 def _hyperparameters(optimizer: Any, schedules: List[Any], given: Dict[str, Optional[Schedule]]
