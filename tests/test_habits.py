@@ -151,8 +151,8 @@ def test_mint_sgd_still_does_not_move_the_weights_on_cpu():
     # the suite's choice of experimental.optim can be revisited.
     import mindspore as ms
     from mindspore import Tensor, mint
-    if ms.get_context("device_target") != "CPU":
-        pytest.skip("a CPU-backend fact")
+    if ms.get_context("device_target") != "CPU" or not ms.__version__.startswith("2.10"):
+        pytest.skip("a fact of MindSpore 2.10's CPU backend (where it was checked)")
     ms.set_context(mode=ms.PYNATIVE_MODE)
     rng = np.random.default_rng(0)
     x, y = Tensor(rng.normal(size=(32, 4)).astype(np.float32)), Tensor(rng.normal(size=(32, 1)).astype(np.float32))

@@ -15,7 +15,8 @@ from ms_lr.graph.weights import cosine_weights
 from ms_lr.reference.cyclic import cyclic, cyclic_momentum, one_cycle, one_cycle_momentum
 from ms_lr.schedules.equivalent import Equivalent
 
-__all__ = ["CyclicLR", "OneCycleLR", "CyclicMomentum", "OneCycleMomentum", "momentum_schedule"]
+__all__ = ["CyclicLR", "OneCycleLR", "CyclicMomentum", "OneCycleMomentum", "momentum_schedule", "cannot_cycle",
+           "cycled_twice"]
 #: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "cyclic"
 
@@ -35,6 +36,18 @@ def _momentum_notice(name: str) -> None:
                   f"(cycle_momentum=True). A mindspore.nn optimizer applies it once passed through "
                   f"ms_lr.share_schedules(optimizer), a torch-style one through ms_lr.LRScheduler; to schedule the "
                   f"lr only, pass cycle_momentum=False.", UserWarning, stacklevel=4)
+
+
+def cannot_cycle(schedule: Schedule, holder: str, missing: str) -> ValueError:
+    """torch's error for momentum cycling on an optimizer without momentum or betas, with the fix."""
+    return ValueError(f"{type(schedule).__name__} cycles momentum (cycle_momentum=True, as in torch), but {holder} "
+                      f"has neither {missing}; pass cycle_momentum=False to schedule the lr only")
+
+
+def cycled_twice(schedule: Schedule, name: str) -> ValueError:
+    """A hyperparameter given a schedule and cycled by a momentum-cycling lr schedule too."""
+    return ValueError(f"{name} is given, and {type(schedule).__name__} cycles it too (cycle_momentum=True); give "
+                      f"one: cycle_momentum=False, or no {name}=")
 
 
 def momentum_schedule(schedule: Schedule) -> Optional[Schedule]:

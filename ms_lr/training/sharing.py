@@ -18,7 +18,7 @@ from mindspore.nn import Adam, AdamWeightDecay, CellList, Momentum, Optimizer
 from mindspore.nn.optim.optimizer import _ConvertToCell
 
 from ms_lr.core.schedule import Schedule
-from ms_lr.schedules.cyclic import momentum_schedule
+from ms_lr.schedules.cyclic import cannot_cycle, cycled_twice, momentum_schedule
 
 __all__ = ["share_schedules", "scheduled_lrs", "scheduled_hyperparameters", "HYPERPARAMETERS"]
 
@@ -199,12 +199,10 @@ def _hyperparameter_schedules(optimizer: Optimizer, given: Dict[str, Optional[Sc
     owner, curve = next(iter(curves.values()))
     name = "momentum" if isinstance(optimizer, HYPERPARAMETERS["momentum"]) else "beta1"
     if not isinstance(optimizer, HYPERPARAMETERS[name]):
-        raise ValueError(f"{type(owner).__name__} cycles momentum (cycle_momentum=True, as in torch), but "
-                         f"{type(optimizer).__name__} has neither momentum nor beta1 ({_who_has('momentum')}, "
-                         f"{_who_has('beta1')} do); pass cycle_momentum=False to schedule the lr only")
+        raise cannot_cycle(owner, type(optimizer).__name__, f"momentum nor beta1 ({_who_has('momentum')}, "
+                                                            f"{_who_has('beta1')} do)")
     if name in hyper:
-        raise ValueError(f"{name} is given, and {type(owner).__name__} cycles it too (cycle_momentum=True); give "
-                         f"one: cycle_momentum=False, or no {name}=")
+        raise cycled_twice(owner, name)
     hyper[name] = curve
     return hyper
 

@@ -10,7 +10,7 @@ from mindspore.nn import Optimizer as NnOptimizer
 
 from ms_lr.core.arguments import IntRule, LrRule
 from ms_lr.core.schedule import Schedule, named_errors
-from ms_lr.schedules.cyclic import momentum_schedule
+from ms_lr.schedules.cyclic import cannot_cycle, cycled_twice, momentum_schedule
 
 try:
     from mindspore import jit_class
@@ -178,13 +178,10 @@ def _hyperparameters(optimizer: Any, schedules: List[Any], given: Dict[str, Opti
         curve = momentum_schedule(schedules[i]) if isinstance(schedules[i], Schedule) else None
         if curve is not None:
             name = "momentum" if "momentum" in group else "beta1"
-            if name == "beta1" and "betas" not in group and "momentum" not in group:
-                raise ValueError(f"{type(schedules[i]).__name__} cycles momentum (cycle_momentum=True, as in torch), "
-                                 f"but group {i} of {type(optimizer).__name__} has neither 'momentum' nor 'betas'; "
-                                 f"pass cycle_momentum=False to schedule the lr only")
+            if name == "beta1" and "betas" not in group:
+                raise cannot_cycle(schedules[i], f"group {i} of {type(optimizer).__name__}", "'momentum' nor 'betas'")
             if name in wanted:
-                raise ValueError(f"{name} is given, and group {i}'s {type(schedules[i]).__name__} cycles it too "
-                                 f"(cycle_momentum=True); give one")
+                raise cycled_twice(schedules[i], name)
             wanted[name] = curve
         for name, schedule in wanted.items():
             if name != "momentum":
