@@ -169,3 +169,17 @@ def test_mint_sgd_still_does_not_move_the_weights_on_cpu():
             optimizer(grads)
         moved[name] = not np.array_equal(before, net.weight.asnumpy())
     assert moved == {"mint": False, "experimental": True}
+
+
+def test_grouped_lr_schedule_splits_weight_decay_as_mindformers_does():
+    net = nn.SequentialCell([nn.Dense(4, 4), nn.LayerNorm((4,)), nn.Dense(4, 1)])
+    config = {"default": {"type": "cosine", "learning_rate": 1e-3},
+              "grouped": [{"params": ["0.*"], "type": "constant_with_warmup", "learning_rate": 1e-4}]}
+    groups = ms_lr.grouped_lr_schedule(config, net, total_steps=100, weight_decay=0.1)
+    summary = [([p.name for p in g["params"]], g["weight_decay"], g["lr"].get_config()["learning_rate"])
+               for g in groups]
+    assert summary == [(["0.weight"], 0.1, 1e-4), (["0.bias"], 0.0, 1e-4),
+                       (["2.weight"], 0.1, 1e-3), (["1.gamma", "1.beta", "2.bias"], 0.0, 1e-3)]
+    optimizer = ms_lr.share_schedules(nn.AdamWeightDecay(groups, learning_rate=groups[-1]["lr"]))
+    assert len(optimizer.ms_lr_schedules) == 2
+    assert all("weight_decay" not in g for g in ms_lr.grouped_lr_schedule(config, net, total_steps=100))

@@ -17,7 +17,8 @@ def _matches(name: str, pattern: str) -> bool:
 
 
 def grouped_lr_schedule(config: Union[Dict[str, Any], str], network: Union[Cell, Iterable[Parameter]],
-                        total_steps: Optional[int] = None, steps_per_epoch: Optional[int] = None) -> List[dict]:
+                        total_steps: Optional[int] = None, steps_per_epoch: Optional[int] = None,
+                        weight_decay: Optional[float] = None) -> List[dict]:
     """The optimizer's parameter groups from MindFormers' ``grouped_lr_schedule`` config.
 
     ``config`` is ``{"default": block, "grouped": [{"params": [pattern, ...], **block}, ...]}``, a training
@@ -26,9 +27,16 @@ def grouped_lr_schedule(config: Union[Dict[str, Any], str], network: Union[Cell,
     that is a substring of its name or matches it as a wildcard (``'embedding.*'``), the rest to ``default``; every
     block is built with :func:`ms_lr.build` (so MindFormers' types, ``total_steps: -1`` and ``warmup_epochs`` work).
 
+    **Weight decay, as MindFormers splits it.** With ``weight_decay`` (the optimizer's), every group is split in
+    two, as MindFormers' ``get_optimizer_grouped_parameters`` does: its decayed parameters get ``weight_decay``, the
+    others 0 (1-D parameters and biases, names ending in ``.bias``: LayerNorm, BatchNorm, embeddings' biases; or,
+    where the network defines ``no_weight_decay()`` / ``no_weight_decay_keywords()``, the names and keywords they
+    give). Without it the groups carry no ``weight_decay`` and the optimizer's own applies to every parameter.
+
     Returns:
-        A list of ``{"params": [...], "lr": schedule}`` dicts, one per group in the order given, the default group
-        (the parameters no pattern matched) last; pass it to any ``mindspore.nn`` optimizer, e.g.
+        A list of ``{"params": [...], "lr": schedule}`` dicts (with ``"weight_decay"`` when it is given: decayed
+        subgroup first, then the other, each only if it has parameters), one per group in the order given, the
+        default group (the parameters no pattern matched) last; pass it to any ``mindspore.nn`` optimizer, e.g.
         ``nn.AdamWeightDecay(groups, learning_rate=groups[-1]["lr"])``.
 
     Raises:
@@ -80,4 +88,21 @@ def grouped_lr_schedule(config: Union[Dict[str, Any], str], network: Union[Cell,
     groups = [{"params": group, "lr": schedule} for group, schedule in zip(members, schedules)]
     if rest:
         groups.append({"params": rest, "lr": default})
-    return groups
+    if weight_decay is None:
+        return groups
+    decays = _decayed(network if isinstance(network, Cell) else None)
+    return [{**group, "params": members, "weight_decay": weight_decay if decayed else 0.0}
+            for group in groups for decayed in (True, False)
+            for members in [[p for p in group["params"] if decays(p) == decayed]] if members]
+
+
+def _decayed(network: Optional[Cell]) -> Any:
+    """MindFormers' rule for which parameters weight decay applies to (``get_optimizer_grouped_parameters``): the
+    network's ``no_weight_decay()`` names and ``no_weight_decay_keywords()`` where it defines them, else every
+    parameter but the 1-D ones and the biases."""
+    names = set(network.no_weight_decay()) if network is not None and hasattr(network, "no_weight_decay") else set()
+    keywords = list(network.no_weight_decay_keywords()) \
+        if network is not None and hasattr(network, "no_weight_decay_keywords") else []
+    if names or keywords:
+        return lambda p: p.name not in names and not any(keyword in p.name for keyword in keywords)
+    return lambda p: not (len(p.shape) == 1 or p.name.endswith(".bias"))
