@@ -113,6 +113,7 @@ class LRScheduler:
         self.last_epoch = Parameter(Tensor(np.int32(last_epoch)), name="last_epoch_ms_lr_scheduler",
                                     requires_grad=False)
         self.increase_tensor = Tensor(np.int32(1))
+        self.pynative = ms.get_context("mode") == ms.PYNATIVE_MODE
         self.step()
 
     @staticmethod
@@ -128,6 +129,13 @@ class LRScheduler:
     def step(self) -> bool:
         """Advance one step and set every group's lr to its schedule at the new step."""
         ops.assign_add(self.last_epoch, self.increase_tensor)
+        # In PYNATIVE mode MindSpore runs an ms.jit graph without control flow on a slow path (several times slower,
+        # and erratic; scripts/pynative_jit_branch.py reproduces it with MindSpore alone). One branch on a tensor
+        # puts the jit step that runs this scheduler on the fast one, as MindSpore's own schedulers' get_lr does.
+        # It is never taken (the step count is >= 0 here), and only PYNATIVE jit steps get it: graphs stay
+        # branch-free in GRAPH_MODE, where control flow is what is slow.
+        if self.pynative and self.last_epoch < 0:
+            ops.assign(self.last_epoch, self.last_epoch)
         for i in range(self.groups_num):
             schedule = self.schedules[i]
             lr = schedule if isinstance(schedule, Tensor) else schedule(self.last_epoch)
