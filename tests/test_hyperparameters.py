@@ -316,3 +316,37 @@ def test_lr_monitor_logs_the_scheduled_momentum_beside_the_lr(tmp_path):
     monitor.to_csv(str(tmp_path / "lr.csv"))
     header = (tmp_path / "lr.csv").read_text().splitlines()[0]
     assert header == "step,lr_group0,momentum"
+
+
+def test_a_weight_decay_schedule_drives_experimental_adamw_as_torch_step_by_step():
+    ms.set_context(mode=ms.PYNATIVE_MODE)
+    decay = ms_lr.StepLR(0.5, 10, 0.2)          # 0.5, then 0.1, then 0.02 ... every 10 steps
+    steps = 40
+    # torch: AdamW with the group's weight_decay set to the schedule's value before every update
+    x, y = _problem()
+    weight = torch.nn.Parameter(torch.ones(4, 1))
+    optimizer = torch.optim.AdamW([weight], lr=0.01, weight_decay=0.5)
+    theirs = []
+    for k in range(steps):
+        optimizer.param_groups[0]["weight_decay"] = float(ms_lr.evaluate(decay, [k])[0])
+        optimizer.zero_grad()
+        ((torch.tensor(x) @ weight - torch.tensor(y)) ** 2).mean().backward()
+        optimizer.step()
+        theirs.append(weight.detach().numpy().ravel().copy())
+    net = _Linear()
+    net.weight.set_data(Tensor(np.ones((4, 1), np.float32)))
+    adamw = experimental.optim.AdamW(net.trainable_params(), lr=0.01, weight_decay=0.5)
+    scheduler = ms_lr.LRScheduler(adamw, ms_lr.ConstantLR(0.01, 1.0, 1), weight_decay=decay)
+    loss_fn = nn.MSELoss()
+    grad = ms.value_and_grad(lambda a, b: loss_fn(net(a), b), None, adamw.parameters)
+    ours = []
+    for k in range(steps):
+        assert float(adamw.param_groups[0]["weight_decay"].asnumpy()) == float(ms_lr.evaluate(decay, [k])[0])
+        _, grads = grad(Tensor(x), Tensor(y))
+        adamw(grads)
+        scheduler.step()
+        ours.append(net.weight.asnumpy().ravel().copy())
+    assert_same_trajectory(np.array(ours), np.array(theirs), 1e-5)
+    with pytest.raises(ValueError, match="builds its weight decay into its update as a constant"):
+        ms_lr.LRScheduler(experimental.optim.SGD(_Linear().trainable_params(), lr=0.1), ms_lr.StepLR(0.1, 5),
+                          weight_decay=decay)

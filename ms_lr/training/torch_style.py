@@ -69,6 +69,9 @@ class LRScheduler:
         momentum (Schedule): Every group's ``momentum``. Default: ``None``.
         beta1 (Schedule): Refused with the way out (see above). Default: ``None``.
         beta2 (Schedule): Refused likewise. Default: ``None``.
+        weight_decay (Schedule): Every group's ``weight_decay``, for ``experimental.optim.AdamW`` (whose update
+            computes ``1 - lr * weight_decay`` from it); other optimizers build it into their kernel as a constant,
+            and refuse it. Default: ``None``.
 
     Raises:
         TypeError: If ``optimizer`` is not a torch-style optimizer (an ``nn`` optimizer takes the schedule
@@ -92,7 +95,7 @@ class LRScheduler:
 
     def __init__(self, optimizer: Any, schedule: Union[Schedule, Sequence[Union[Schedule, float]]],
                  last_epoch: int = -1, momentum: Optional[Schedule] = None, beta1: Optional[Schedule] = None,
-                 beta2: Optional[Schedule] = None):
+                 beta2: Optional[Schedule] = None, weight_decay: Optional[Schedule] = None):
         with named_errors(type(self).__name__):
             self.optimizer = _torch_style_optimizer(optimizer)
             groups = len(optimizer.param_groups)
@@ -103,7 +106,7 @@ class LRScheduler:
             self.schedules = [self._as_schedule(i, s) for i, s in enumerate(schedules)]
             last_epoch = IntRule(low=-1).check("last_epoch", last_epoch)
             hyper = _hyperparameters(optimizer, self.schedules, {"momentum": momentum, "beta1": beta1,
-                                                                  "beta2": beta2})
+                                                                  "beta2": beta2, "weight_decay": weight_decay})
         # Flat lists (a jit_class loops over them): which schedule writes which Parameter of param_groups.
         self.hyper_schedules = [schedule for schedule, _ in hyper]
         self.hyper_values = [value for _, value in hyper]
@@ -173,6 +176,12 @@ _NO_BETAS = ("{what}, but MindSpore's torch-style {optimizer} takes its betas as
              "and beta2")
 
 
+def _computes_with_weight_decay(optimizer: Any) -> bool:
+    # experimental.optim.AdamW computes 1 - lr * weight_decay in its update (checked, MindSpore 2.7 and 2.10); SGD
+    # passes it to its kernel's constructor, a constant.
+    return type(optimizer).__name__ == "AdamW" and type(optimizer).__module__.startswith("mindspore.experimental")
+
+
 def _hyperparameters(optimizer: Any, schedules: List[Any], given: Dict[str, Optional[Schedule]]
                      ) -> List[Tuple[Schedule, Parameter]]:
     """``(schedule, Parameter)`` for every scheduled hyperparameter of every group, the Parameter put in the
@@ -192,14 +201,18 @@ def _hyperparameters(optimizer: Any, schedules: List[Any], given: Dict[str, Opti
                 raise cycled_twice(schedules[i], name)
             wanted[name] = curve
         for name, schedule in wanted.items():
-            if name != "momentum":
+            if name in ("beta1", "beta2"):
                 raise ValueError(_NO_BETAS.format(what=f"{name} is scheduled" if curve is None or name != "beta1"
                                                   else f"{type(schedules[i]).__name__} cycles beta1 "
                                                        f"(cycle_momentum=True, as in torch)",
                                                   optimizer=type(optimizer).__name__))
-            if "momentum" not in group:
-                raise ValueError(f"group {i} of {type(optimizer).__name__} has no 'momentum' to schedule")
-            value = Parameter(Tensor(np.float32(group["momentum"])), name=f"ms_lr_momentum_{i}", requires_grad=False)
-            group["momentum"] = value
+            if name == "weight_decay" and not _computes_with_weight_decay(optimizer):
+                raise ValueError(f"weight_decay is scheduled, but {type(optimizer).__name__} builds its weight decay "
+                                 f"into its update as a constant; experimental.optim.AdamW takes a scheduled one, or "
+                                 f"use a mindspore.nn optimizer, whose weight_decay may be a schedule itself")
+            if name not in group:
+                raise ValueError(f"group {i} of {type(optimizer).__name__} has no {name!r} to schedule")
+            value = Parameter(Tensor(np.float32(group[name])), name=f"ms_lr_{name}_{i}", requires_grad=False)
+            group[name] = value
             pairs.append((schedule, value))
     return pairs
