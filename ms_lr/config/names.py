@@ -17,30 +17,17 @@ from ms_lr.core.schedule import declared_types
 
 __all__ = ["table", "lookup", "accepted_names", "registered", "schedule_class", "check_keys", "closest"]
 
-# The table last built: a schedule declared later (a user's) is found by the lookup that misses it here.
-_LAST: List[Mapping[str, Name]] = [types.MappingProxyType({})]
-
-
-def _foreign() -> List[Name]:
-    """The other libraries' names, each translator's list in turn."""
-    return mindformers.names()
-
-
-
-def table(current: bool = True) -> Mapping[str, Name]:
-    """Every accepted name, ms_lr's own first (read-only; built once for each set of declared types). With
-    ``current=False`` the table last built is enough (a lookup that finds its name there needs no other). A
+def table() -> Mapping[str, Name]:
+    """Every accepted name, ms_lr's own first (read-only; built once for each set of declared types). A
     translator's entry may take over a class's own name only to accept more keys (MindFormers' ``t_max`` beside
     ``T_max``), never fewer."""
-    if current or _table.cache_info().currsize == 0:
-        _LAST[0] = _table(tuple(declared_types()))
-    return _LAST[0]
+    return _table(tuple(declared_types()))
 
 
 @functools.lru_cache(maxsize=4)
 def _table(declared: Tuple[type, ...]) -> Mapping[str, Name]:
     names = {cls.__name__: native(cls) for cls in declared if cls.configurable()}
-    for entry in _foreign():
+    for entry in mindformers.names():     # the other libraries' names, each translator's list in turn
         own = names.get(entry.name)
         if own is not None and not set(own.keys) <= set(entry.keys):
             raise TypeError(f"{entry.title()} would take {entry.name}'s own arguments away")
@@ -74,8 +61,6 @@ def _did_you_mean(options: List[str]) -> str:
 
 def lookup(name: Any) -> Name:
     """The entry for ``name``; a ValueError suggests the closest names and lists every accepted one."""
-    if isinstance(name, str) and name in table(current=False):
-        return table(current=False)[name]
     names = table()
     if isinstance(name, str) and name in names:
         return names[name]
