@@ -8,6 +8,9 @@ STAMP := $(VENV)/.installed-$(shell cksum setup.py | cut -d' ' -f1)
 OLDEST_MINDSPORE := 2.7.0
 OLDEST := .venv-oldest
 OLDEST_STAMP := $(OLDEST)/.installed-$(OLDEST_MINDSPORE)-$(shell cksum setup.py | cut -d' ' -f1)
+# timm's schedulers for the parity tests, without the torchvision its package metadata pulls (and with it a torch
+# other than the one pinned): they import only torch.
+TIMM := timm==1.0.31
 
 # MS_LR_DEVICE (CPU, GPU or Ascend) picks the device of make test-device and make bench: see
 # ms_lr/tools/device.py. For the GPU the CUDA 11 wheels are installed once, and their folders go on the loader's path
@@ -23,6 +26,7 @@ $(STAMP): setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test,plot,yaml]"
+	$(PY) -m pip install --quiet --no-deps "$(TIMM)"
 	rm -f $(VENV)/.installed-*
 	touch $@
 
@@ -30,6 +34,7 @@ $(OLDEST_STAMP): setup.py
 	test -x $(OLDEST)/bin/python || $(PYTHON) -m venv $(OLDEST)
 	$(OLDEST)/bin/python -m pip install --quiet --upgrade pip
 	$(OLDEST)/bin/python -m pip install --quiet -e ".[test,plot,yaml]" "mindspore==$(OLDEST_MINDSPORE)"
+	$(OLDEST)/bin/python -m pip install --quiet --no-deps "$(TIMM)"
 	rm -f $(OLDEST)/.installed-*
 	touch $@
 

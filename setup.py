@@ -28,8 +28,10 @@ setup(
         # ms_lr/tools/device.py for the loader path.
         "gpu": ["nvidia-cuda-runtime-cu11", "nvidia-cublas-cu11", "nvidia-cufft-cu11", "nvidia-curand-cu11",
                 "nvidia-cusolver-cu11", "nvidia-cusparse-cu11", "nvidia-cuda-nvrtc-cu11", "nvidia-cudnn-cu11>=8.5,<9"],
+        # The peers the parity tests run: torch, Hugging Face's transformers, mindcv (and timm, which the Makefile
+        # installs without its torchvision dependency: its schedulers need only torch).
         "test": ["pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "torch==2.13.0", "matplotlib", "pyyaml",
-                 "ruff==0.17.6"],
+                 "ruff==0.17.6", "transformers>=5,<6", "mindcv==0.3.0"],
     },
     entry_points={"console_scripts": ["ms-lr=ms_lr.tools.cli:console"]},
 )

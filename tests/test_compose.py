@@ -45,7 +45,7 @@ def test_per_epoch_is_constant_inside_each_epoch_and_exact_near_2_31():
 
 INVALID = [
     (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5)], []), ValueError, "schedules must hold at least 2"),
-    (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5), 0.1], [5]), TypeError, r"schedules\[1\]"),
+    (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5), "0.1"], [5]), TypeError, r"schedules\[1\]"),
     (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5)] * 3, [5]), ValueError, "milestones"),
     (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5)] * 3, [5, 5]), ValueError, "milestones"),
     (lambda: ms_lr.SequentialLR([ms_lr.StepLR(0.1, 5)] * 2, [0]), ValueError, "milestones"),

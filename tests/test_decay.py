@@ -99,7 +99,7 @@ INVALID = [
     (lambda: ms_lr.PolynomialLR(0.1, power=-1.0), ValueError, "power"),
     (lambda: ms_lr.WarmupStableDecayLR(0.1, 10, 10, 0), ValueError, "decay_steps"),
     (lambda: ms_lr.WarmupStableDecayLR(0.1, -1, 10, 10), ValueError, "warmup_steps"),
-    (lambda: ms_lr.WarmupStableDecayLR(0.1, 10, 10, 10, decay="exp"), ValueError, "decay"),
+    (lambda: ms_lr.WarmupStableDecayLR(0.1, 10, 10, 10, decay="step"), ValueError, "decay"),
     (lambda: ms_lr.WarmupStableDecayLR(0.1, 2**30, 2**30, 2**30), ValueError, "decay_steps"),
     (lambda: ms_lr.WarmupStableDecayLR(0.1, 10, 10, 10, min_lr=-0.1), ValueError, "min_lr"),
     (lambda: ms_lr.InverseSqrtLR(0.1, 0), ValueError, "warmup_steps"),

@@ -58,8 +58,7 @@ def build_in(config: Any, context: Context) -> Schedule:
     check_keys(entry, list(given), context)
     given = {key: _nested(value, context, str(key)) for key, value in given.items()}
     try:
-        kwargs = given if entry.translate is None else entry.translate(given, context)
-        return entry.target(**kwargs)
+        return entry.build(given, context)
     except (TypeError, ValueError) as error:
         if not where:
             raise
@@ -70,6 +69,9 @@ def _nested(value: Any, context: Context, key: str) -> Any:
     """``value`` with a nested config (or a list of them) built, at ``key`` in the enclosing config."""
     if isinstance(value, dict) and "type" in value:
         return build_in(value, context.at(key))
-    if isinstance(value, list) and value and all(isinstance(v, dict) and "type" in v for v in value):
-        return [build_in(v, context.at(key).at(f"[{i}]")) for i, v in enumerate(value)]
+    configs = [isinstance(v, dict) and "type" in v for v in value] if isinstance(value, list) else []
+    # A list of schedules may hold plain lrs among them (SequentialLR's constant phases).
+    if any(configs) and all(is_config or isinstance(v, (int, float)) for v, is_config in zip(value, configs)):
+        return [build_in(v, context.at(key).at(f"[{i}]")) if is_config else v
+                for i, (v, is_config) in enumerate(zip(value, configs))]
     return value

@@ -9,6 +9,7 @@ import re
 from types import ModuleType
 from typing import Any, Dict, Optional
 
+from ms_lr.config import mindcv, timm
 from ms_lr.config.building import build
 from ms_lr.core.schedule import Schedule
 
@@ -60,22 +61,31 @@ def load(path: str, total_steps: Optional[int] = None, steps_per_epoch: Optional
 
     A file may also hold the config under a top-level ``lr_schedule`` key beside other sections, as a MindFormers
     training config does; without one, a ``grouped_lr_schedule`` section's ``default`` block is the schedule (the
-    groups need the network: :func:`ms_lr.grouped_lr_schedule` reads the same file). ``total_steps`` and
-    ``steps_per_epoch`` resolve a block's ``total_steps: -1`` and ``warmup_epochs`` as in :func:`ms_lr.build`.
+    groups need the network: :func:`ms_lr.grouped_lr_schedule` reads the same file). A timm training config
+    (top-level ``sched``, ``lr``, ``epochs``, ...) and a mindcv one (``scheduler``, ``lr``, ``epoch_size``, ...) are
+    read as their training scripts read them. ``total_steps`` and ``steps_per_epoch`` resolve a block's
+    ``total_steps: -1`` and ``warmup_epochs`` as in :func:`ms_lr.build`, and are timm's ``updates_per_epoch`` and
+    mindcv's ``steps_per_epoch``.
     """
     return build(schedule_config(read(path), path), total_steps, steps_per_epoch)
 
 
 def schedule_config(config: Any, path: str) -> Dict[str, Any]:
-    """The one schedule config a file's content holds: itself, its ``lr_schedule``, or its grouped default."""
+    """The one schedule config a file's content holds: itself, its ``lr_schedule``, its grouped default, or the
+    schedule keys of a timm (``sched:``) or mindcv (``scheduler:``) training config."""
     if isinstance(config, dict) and "type" not in config:
         if "lr_schedule" in config:
             return config["lr_schedule"]
+        if isinstance(config.get("sched"), str):
+            return timm.training_config(config, path)
+        if isinstance(config.get("scheduler"), str):
+            return mindcv.training_config(config)
         grouped = config.get("grouped_lr_schedule")
         if isinstance(grouped, dict) and isinstance(grouped.get("default"), dict):
             return grouped["default"]
-        raise TypeError(f"{path} holds no schedule config: a dict with a 'type' key, an 'lr_schedule' section, or a "
-                        f"'grouped_lr_schedule' section with a 'default' block (its keys: "
+        raise TypeError(f"{path} holds no schedule config: a dict with a 'type' key, an 'lr_schedule' section, a "
+                        f"'grouped_lr_schedule' section with a 'default' block, or a timm 'sched' or mindcv "
+                        f"'scheduler' name (its keys: "
                         f"{', '.join(map(str, config))})")
     return config
 

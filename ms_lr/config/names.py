@@ -1,8 +1,10 @@
 """The names a config may give a schedule, and what each one builds: one table.
 
 Every public schedule class is a name of its own, taking its constructor's arguments. Other libraries' names for the
-same schedules are entries of the same table (:mod:`ms_lr.config.mindformers` lists MindFormers'), each with the
-keys it takes and how they become the class's arguments. :func:`lookup` is the only way from a name to a class, so
+same schedules are entries of the same table (:mod:`ms_lr.config.mindformers` lists MindFormers',
+:mod:`ms_lr.config.huggingface` Hugging Face's, :mod:`ms_lr.config.timm` timm's and :mod:`ms_lr.config.mindcv`
+mindcv's), each with the keys it takes and how they become the class's arguments; a name two libraries give
+accepts either's keys. :func:`lookup` is the only way from a name to a class, so
 the unknown-type error (with its did-you-mean) and the list of accepted names are the same everywhere: in
 :func:`ms_lr.build`, in YAML and JSON files, and on the command line.
 """
@@ -11,8 +13,8 @@ import functools
 import types
 from typing import Any, Dict, List, Mapping, Sequence, Tuple
 
-from ms_lr.config import mindformers
-from ms_lr.config.entry import Context, Name, native
+from ms_lr.config import huggingface, mindcv, mindformers, timm
+from ms_lr.config.entry import Context, Name, native, shared
 from ms_lr.core.schedule import declared_types
 
 __all__ = ["table", "lookup", "accepted_names", "registered", "schedule_class", "check_keys", "closest"]
@@ -27,11 +29,16 @@ def table() -> Mapping[str, Name]:
 @functools.lru_cache(maxsize=4)
 def _table(declared: Tuple[type, ...]) -> Mapping[str, Name]:
     names = {cls.__name__: native(cls) for cls in declared if cls.configurable()}
-    for entry in mindformers.names():     # the other libraries' names, each translator's list in turn
+    foreign: Dict[str, Name] = {}
+    # The other libraries' names, each translator's list in turn.
+    for entry in mindformers.names() + huggingface.names() + timm.names() + mindcv.names():
         own = names.get(entry.name)
-        if own is not None and not set(own.keys) <= set(entry.keys):
+        if entry.name in foreign:
+            # A name two libraries give: each config goes to the one its keys fit.
+            entry = shared(foreign[entry.name], entry)
+        elif own is not None and not set(own.keys) <= set(entry.keys):
             raise TypeError(f"{entry.title()} would take {entry.name}'s own arguments away")
-        names[entry.name] = entry
+        names[entry.name] = foreign[entry.name] = entry
     return types.MappingProxyType(names)
 
 
@@ -67,6 +74,9 @@ def lookup(name: Any) -> Name:
     function_types = {cls.__name__ for cls in declared_types() if not cls.configurable()}
     if name in function_types:
         raise ValueError(f"{name} takes a Python function, which a config cannot hold; build it in code")
+    for library, refused in (("Hugging Face", huggingface.METRIC_DRIVEN), ("timm", timm.REFUSED)):
+        if name in refused:
+            raise ValueError(f"{library}'s {name!r} is not a schedule of the step: {refused[name]}")
     suggestions = closest(name, list(names)) if isinstance(name, str) else []
     raise ValueError(f"unknown schedule type {name!r}; {_did_you_mean(suggestions)}"
                      f"accepted types: {', '.join(accepted_names())}")
@@ -98,10 +108,27 @@ def _twins(entry: Name, given: Sequence[str]) -> List[Name]:
     return list(by_class.values())
 
 
+def _check_shared(entry: Name, given: Sequence[str], context: Context) -> None:
+    """A name several libraries give: fine if one library's keys take the config; a config mixing libraries' keys
+    is an error naming each; otherwise the keys are checked against the library they fit best."""
+    if any(set(given) <= set(option.keys) for option in entry.options):
+        return
+    if set(given) <= set(entry.keys):
+        libraries = "; ".join(f"{option.origin} takes {', '.join(k for k in given if k in option.keys) or 'none'}"
+                              for option in entry.options)
+        raise ValueError(f"{context.where()}{entry.name!r} is a name of several libraries and this config mixes "
+                         f"them: {libraries}; give one library's keys")
+    best = max(entry.options, key=lambda option: len(set(given) & set(option.keys)))
+    check_keys(best, given, context)
+
+
 def check_keys(entry: Name, given: Sequence[str], context: Context) -> None:
     """The one unknown-key check. The error lists the valid keys and names the other accepted names a user may
     have meant (``WarmUpStableDecayLR`` beside ``WarmupStableDecayLR``, with their keys); failing those, the closest
     valid key for each unknown one."""
+    if entry.options:
+        _check_shared(entry, given, context)
+        return
     unknown = [key for key in given if key not in entry.keys]
     if not unknown:
         return

@@ -36,7 +36,8 @@ def readable(rule: Any) -> str:
     kind = {"an int": "int", "a real number": "float", "a bool": "bool", "a list of ints": "list[int]",
             "a callable": "callable", "a sequence of real numbers": "list[float]", "an ms_lr schedule": "Schedule",
             "an ms_lr schedule or a real number": "Schedule | float",
-            "a list of ms_lr schedules": "list[Schedule]"}.get(getattr(rule, "expects", ""), "object")
+            "a list of ms_lr schedules": "list[Schedule]",
+            "a list of ms_lr schedules or lrs": "list[Schedule | float]"}.get(getattr(rule, "expects", ""), "object")
     if kind in ("int", "float", "list[int]"):
         lower = "" if low is None else (">" if getattr(rule, "low_open", False) else ">=")
         upper = "" if high is None or high == 2**31 - 1 else ("<" if getattr(rule, "high_open", False) else "<=")

@@ -234,22 +234,24 @@ class ScheduleOrLrRule(Rule):
 
 
 class ScheduleListRule(Rule):
-    """A list of at least ``minimum`` schedules."""
+    """A list of at least ``minimum`` schedules; with ``lrs``, plain lrs too (kept as floats, for the schedule to
+    hold as constants)."""
 
-    expects = "a list of ms_lr schedules"
-
-    def __init__(self, minimum: int = 1):
+    def __init__(self, minimum: int = 1, lrs: bool = False):
         self.minimum = minimum
+        self.lrs = lrs
+        self.expects = "a list of ms_lr schedules" + (" or lrs" if lrs else "")
 
-    def check(self, name: str, value: Any) -> List[Schedule]:
+    def check(self, name: str, value: Any) -> List[Union[Schedule, float]]:
         if not isinstance(value, (list, tuple)):
-            raise TypeError(f"{name} must be a list of ms_lr schedules, got {value!r} ({type(value).__name__})")
+            raise TypeError(f"{name} must be {self.expects}, got {value!r} ({type(value).__name__})")
         if len(value) < self.minimum:
             raise ValueError(f"{name} must hold at least {self.minimum} schedules, got {len(value)}")
-        return [ScheduleRule().check(f"{name}[{i}]", item) for i, item in enumerate(value)]
+        item = ScheduleOrLrRule() if self.lrs else ScheduleRule()
+        return [item.check(f"{name}[{i}]", part) for i, part in enumerate(value)]
 
     def __repr__(self) -> str:
-        return f"ScheduleListRule(minimum={self.minimum})"
+        return f"ScheduleListRule(minimum={self.minimum}, lrs={self.lrs})"
 
 
 def rule_for(hint: Any, where: str) -> Rule:
@@ -363,7 +365,8 @@ def _unwrap(rule: Rule) -> Rule:
 
 
 def _is_lr_rule(rule: Rule) -> bool:
-    return isinstance(_unwrap(rule), (LrRule, ScheduleOrLrRule))
+    rule = _unwrap(rule)
+    return isinstance(rule, (LrRule, ScheduleOrLrRule)) or (isinstance(rule, ScheduleListRule) and rule.lrs)
 
 
 def _as_reference(value: Any) -> Any:

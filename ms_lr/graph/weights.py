@@ -4,6 +4,7 @@ A phase moves between two lrs, ``low`` and ``high``; at a step it is ``low * w_l
 ``w_low + w_high = 1``. Each weight is computed from its *own* exact integer count (steps done, steps left), so a
 weight approaching 0 keeps its relative precision, and so does the lr approaching that end.
 """
+import math
 from typing import Optional, Tuple
 
 import mindspore as ms
@@ -11,8 +12,9 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32
+from ms_lr.graph.precise import f64, power_and_rest
 
-__all__ = ["cosine_weights", "Endpoints", "Ramp", "warmed"]
+__all__ = ["cosine_weights", "DecayShape", "Endpoints", "Ramp", "warmed"]
 
 
 def cosine_weights(remaining: Tensor, elapsed: Tensor, scale: Tensor) -> Tuple[Tensor, Tensor]:
@@ -28,6 +30,50 @@ def cosine_weights(remaining: Tensor, elapsed: Tensor, scale: Tensor) -> Tuple[T
     top = ops.sin(remaining * scale)
     floor = ops.sin(elapsed * scale)
     return top * top, floor * floor
+
+
+class DecayShape(GraphBlock):
+    r"""The weights ``(w_top, w_floor)`` of a decay of ``length`` steps from a top lr to a floor, at exact int32
+    counts of steps done and left, for the decay shapes WSD schedules use: with :math:`t = \text{done} / L`,
+    ``linear`` :math:`1 - t`, ``cosine`` :math:`\tfrac12(1 + \cos \pi t)`, ``1-sqrt`` :math:`1 - \sqrt t`,
+    ``power`` :math:`1 - t^p` and ``exp`` :math:`(r^t - r) / (1 - r)`.
+
+    Each weight comes from its own count, so the one approaching 0 keeps its relative precision: ``1 - sqrt(t)`` is
+    ``(1 - t) / (1 + sqrt(t))``, ``1 - t**p`` is ``-expm1(p * log1p(-left / L))`` and the ``exp`` weights are
+    ``expm1`` of exact fractions (those two in float64: :mod:`ms_lr.graph.precise`).
+    """
+
+    SHAPES = ("linear", "cosine", "1-sqrt", "power", "exp")
+
+    def __init__(self, shape: str, length: int, power: float = 0.5, ratio: float = 0.1):
+        super().__init__()
+        self.shape = shape
+        self.inv_length = f32(1.0 / length)
+        self.scale = f32(math.pi / (2.0 * length))
+        self.power = f64(power)
+        self.log_ratio = f64(math.log(ratio)) if shape == "exp" else None
+        self.ratio = f64(ratio)
+        self.inv_one_minus_ratio = f64(1.0 / (1.0 - ratio)) if shape == "exp" else None
+
+    def weights(self, done: Tensor, left: Tensor) -> Tuple[Tensor, Tensor]:
+        """``(w_top, w_floor)`` at int32 ``done`` steps of the decay and ``left`` to its end (``done + left = L``)."""
+        done_f, left_f = ops.cast(done, ms.float32), ops.cast(left, ms.float32)
+        if self.shape == "cosine":
+            return cosine_weights(left_f, done_f, self.scale)
+        if self.shape == "linear":
+            return left_f * self.inv_length, done_f * self.inv_length
+        if self.shape == "1-sqrt":
+            w_floor = ops.sqrt(done_f * self.inv_length)
+            return left_f * self.inv_length / (1.0 + w_floor), w_floor
+        if self.shape == "power":
+            w_floor, w_top = power_and_rest(done_f * self.inv_length, left_f * self.inv_length, self.power)
+            return w_top, w_floor
+        # exp: r**t - r = r * expm1(-(1 - t) ln r) and 1 - r**t = -expm1(t ln r), on the exact fractions left / L
+        # and done / L, in float64 (MindSpore's float32 expm1 cancels).
+        w_top = self.ratio * ops.expm1(-ops.cast(left_f * self.inv_length, ms.float64) * self.log_ratio)
+        w_floor = -ops.expm1(ops.cast(done_f * self.inv_length, ms.float64) * self.log_ratio)
+        return (ops.cast(w_top * self.inv_one_minus_ratio, ms.float32),
+                ops.cast(w_floor * self.inv_one_minus_ratio, ms.float32))
 
 
 class Endpoints(GraphBlock):

@@ -6,7 +6,7 @@ from numpy.typing import ArrayLike
 
 from ms_lr.reference.common import LAST_STEP, Nested, call, steps_of
 
-__all__ = ["sequential", "product", "scaled", "per_epoch", "offset", "reducible"]
+__all__ = ["sequential", "product", "scaled", "per_epoch", "offset", "reducible", "cooldown"]
 
 
 def sequential(steps: ArrayLike, schedules: Sequence[Nested], milestones: Sequence[int]) -> np.ndarray:
@@ -41,3 +41,13 @@ def offset(steps: ArrayLike, schedule: Nested, start_step: int) -> np.ndarray:
 def reducible(steps: ArrayLike, schedule: Nested, factor: float) -> np.ndarray:
     """factor * schedule(k), the factor being the plateau callback's current one."""
     return factor * call(schedule, steps_of(steps))
+
+
+def cooldown(steps: ArrayLike, schedule: Nested, start_step: int, cooldown_steps: int, min_lr: float,
+             decay: str) -> np.ndarray:
+    """schedule(k) before start_step s, then min_lr + (schedule(s) - min_lr) d((k - s) / D), min_lr after."""
+    k = steps_of(steps)
+    t = np.clip((k - start_step) / cooldown_steps, 0.0, 1.0)
+    shape = {"linear": 1.0 - t, "cosine": (1.0 + np.cos(np.pi * t)) / 2.0, "1-sqrt": 1.0 - np.sqrt(t)}[decay]
+    at_start = call(schedule, np.array([start_step]))[0]
+    return np.where(k < start_step, call(schedule, k), min_lr + (at_start - min_lr) * shape)

@@ -1,5 +1,5 @@
 """References of the decays: step, multi-step, exponential, constant, linear, polynomial, WSD, inverse square root."""
-from typing import Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 from numpy.typing import ArrayLike
@@ -57,19 +57,37 @@ def piecewise_constant(steps: ArrayLike, milestones: Sequence[int], values: Arra
 
 
 def warmup_stable_decay(steps: ArrayLike, peak_lr: float, warmup_steps: int, stable_steps: int, decay_steps: int,
-                        min_lr: float, decay: str, start_lr: float) -> np.ndarray:
-    """Linear warmup from start_lr, a plateau at peak_lr, then linear / cosine / 1-sqrt decay to min_lr, held."""
+                        min_lr: float, decay: str, start_lr: float, warmup: str, stable: str,
+                        stable_timescale: Optional[int], stable_power: float, decay_power: float,
+                        decay_ratio: float) -> np.ndarray:
+    """A warmup from start_lr (linear, cosine or 1-sqrt), a stable phase at peak_lr (flat, or decaying as
+    (1 + j / tau) ** -q, held at min_lr or above), then a decay from the current stable lr to min_lr, held."""
     k = steps_of(steps)
     t = np.clip((k - warmup_steps - stable_steps) / decay_steps, 0.0, 1.0)
-    shape = {"linear": 1.0 - t, "cosine": cosine(0.0, 1.0, t, 1.0), "1-sqrt": 1.0 - np.sqrt(t)}[decay]
-    lr = min_lr + (peak_lr - min_lr) * shape
+    r = decay_ratio
+    shape = {"linear": 1.0 - t, "cosine": cosine(0.0, 1.0, t, 1.0), "1-sqrt": 1.0 - np.sqrt(t),
+             "power": 1.0 - t ** decay_power, "exp": (r ** t - r) / (1.0 - r)}[decay]
+    if stable == "constant":
+        top = np.full(k.shape, float(peak_lr))
+    else:
+        tau = stable_timescale if stable_timescale is not None else warmup_steps
+        q = 0.5 if stable == "rsqrt" else stable_power
+        top = np.maximum(peak_lr * (1.0 + np.maximum(k - warmup_steps, 0) / tau) ** -q, min_lr)
+    lr = min_lr + (top - min_lr) * shape
     if warmup_steps:
-        lr = np.where(k < warmup_steps, warmup_ramp(k, start_lr, peak_lr, warmup_steps), lr)
+        x = k / warmup_steps
+        rise = {"linear": x, "cosine": (1.0 - np.cos(np.pi * x)) / 2.0,
+                "1-sqrt": 1.0 - np.sqrt(np.clip(1.0 - x, 0.0, None))}[warmup]
+        lr = np.where(k < warmup_steps, start_lr + (peak_lr - start_lr) * rise, lr)
     return lr
 
 
-def inverse_sqrt(steps: ArrayLike, peak_lr: float, warmup_steps: int, start_lr: float) -> np.ndarray:
-    """Linear warmup to peak_lr at W, then peak_lr * sqrt(W / k)."""
+def inverse_sqrt(steps: ArrayLike, peak_lr: float, warmup_steps: int, start_lr: float,
+                 timescale: Optional[int]) -> np.ndarray:
+    """Linear warmup to peak_lr at W, then peak_lr * sqrt(tau / (k - W + tau)), tau = timescale or W."""
     k = steps_of(steps)
-    return np.where(k < warmup_steps, warmup_ramp(k, start_lr, peak_lr, warmup_steps),
-                    peak_lr * np.sqrt(warmup_steps / np.maximum(k, 1)))
+    tau = timescale if timescale is not None else warmup_steps
+    decayed = peak_lr * np.sqrt(tau / (np.maximum(k - warmup_steps, 0) + tau))
+    if not warmup_steps:
+        return decayed
+    return np.where(k < warmup_steps, warmup_ramp(k, start_lr, peak_lr, warmup_steps), decayed)

@@ -8,7 +8,8 @@ every module that declares a public schedule.
 import importlib
 
 #: The family modules, in the order the catalogue (README table, ``python -m ms_lr list``) presents them.
-ORDER = ("cosine", "warmup", "decay", "cyclic", "swa", "compose", "reducible", "lambdas", "from_mindformers",
+ORDER = ("cosine", "cycles", "warmup", "decay", "constant", "cyclic", "swa", "compose", "reducible", "lambdas",
+         "noise", "from_mindformers",
          "from_mindspore")
 
 for _module in ORDER:

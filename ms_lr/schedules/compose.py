@@ -1,16 +1,24 @@
-"""Composition: schedules in sequence, products and constant scaling, per-epoch stepping and a late start."""
-from typing import Annotated, List, Optional, Sequence
+"""Composition: schedules in sequence, products and constant scaling, per-epoch stepping, a late start and a
+cool-down from any step."""
+from typing import Annotated, List, Literal, Optional, Sequence, Union
 
 from mindspore import Tensor, nn, ops
 
-from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, IntListRule, PositiveSteps, Scale, Steps
+from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, IntListRule, Lr, PositiveSteps, Scale, Steps
 from ms_lr.core.schedule import Schedule, ScheduleListRule
 from ms_lr.graph.constants import f32
-from ms_lr.reference.compose import offset, per_epoch, product, scaled, sequential
+from ms_lr.graph.weights import DecayShape
+from ms_lr.reference.compose import cooldown, offset, per_epoch, product, scaled, sequential
+from ms_lr.schedules.constant import FixedLR
 
-__all__ = ["SequentialLR", "Product", "Scaled", "PerEpoch", "Offset"]
+__all__ = ["SequentialLR", "Product", "Scaled", "PerEpoch", "Offset", "CooldownLR"]
 #: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "composition"
+
+
+def _as_schedules(parts: Sequence[Union[Schedule, float]]) -> List[Schedule]:
+    """Plain lrs in a list of schedules as constant schedules."""
+    return [part if isinstance(part, Schedule) else FixedLR(part) for part in parts]
 
 
 def _bound_product(bounds: Sequence[Optional[float]]) -> Optional[float]:
@@ -33,7 +41,7 @@ class SequentialLR(Schedule, reference=sequential):
     control flow in the graph.
 
     Args:
-        schedules (list[Schedule]): Two or more schedules.
+        schedules (list[Union[Schedule, float]]): Two or more schedules; a float is a constant lr.
         milestones (list[int]): ``len(schedules) - 1`` strictly increasing steps ``>= 1``.
 
     Raises:
@@ -46,13 +54,13 @@ class SequentialLR(Schedule, reference=sequential):
         [0.5, 0.75, 1.0, 0.5, 0.25]
     """
 
-    def __init__(self, schedules: Annotated[Sequence[Schedule], ScheduleListRule(minimum=2)],
+    def __init__(self, schedules: Annotated[Sequence[Union[Schedule, float]], ScheduleListRule(minimum=2, lrs=True)],
                  milestones: Annotated[Sequence[int], IntListRule(low=1, strictly_increasing=True)]):
         super().__init__()
         if len(milestones) != len(schedules) - 1:
             raise ValueError(f"milestones must have len(schedules) - 1 = {len(schedules) - 1} entries, "
                              f"got {len(milestones)}: {milestones}")
-        self.schedules = nn.CellList(schedules)
+        self.schedules = nn.CellList(_as_schedules(schedules))
         self.starts = [0] + list(milestones)
 
     def value(self, step: Tensor) -> Tensor:
@@ -85,7 +93,7 @@ class Product(Schedule, reference=product, operator="schedule * schedule"):
     in the product.
 
     Args:
-        schedules (list[Schedule]): One or more schedules.
+        schedules (list[Union[Schedule, float]]): One or more schedules; a float is a constant factor.
 
     Raises:
         ValueError: If the product of the schedules' upper bounds exceeds float32's largest value.
@@ -97,8 +105,9 @@ class Product(Schedule, reference=product, operator="schedule * schedule"):
         [0.1, 0.05, 0.25, 0.125]
     """
 
-    def __init__(self, schedules: Sequence[Schedule]):
+    def __init__(self, schedules: Annotated[Sequence[Union[Schedule, float]], ScheduleListRule(lrs=True)]):
         super().__init__()
+        schedules = _as_schedules(schedules)
         bound = _bound_product([s.upper_bound() for s in schedules])
         if bound is not None and not bound <= FLOAT32_MAX:
             raise ValueError(f"schedules multiply to an lr of up to {bound:.4g} (the product of their upper bounds), "
@@ -230,3 +239,55 @@ class Offset(Schedule, reference=offset):
     def boundaries(self, last: int) -> List[int]:
         return [m - self.start_step for m in self.schedule.boundaries(min(last + self.start_step, INT32_MAX))
                 if m > self.start_step]
+
+
+class CooldownLR(Schedule, reference=cooldown):
+    r"""Any schedule until ``start_step``, then a cool-down from its value there to ``min_lr``: the decay branch of
+    warmup-stable-decay training, taken from a checkpoint of any schedule's run.
+
+    .. math::
+        \eta_k = \begin{cases} \text{schedule}(k) & k < s \\
+        \eta_{min} + (\text{schedule}(s) - \eta_{min})\, d\!\left(\frac{k - s}{D}\right) & s \le k < s + D \\
+        \eta_{min} & k \ge s + D \end{cases}
+
+    with the decay shapes :math:`d` of :class:`WarmupStableDecayLR` (``linear``, ``cosine``, ``1-sqrt``). The
+    schedule is evaluated once per step, at ``min(k, s)``, so the cool-down costs its weights only.
+
+    Args:
+        schedule (Schedule): The schedule to branch from.
+        start_step (int): :math:`s \ge 0`, the first step of the cool-down.
+        cooldown_steps (int): :math:`D \ge 1`. ``s + D <= 2**31 - 1``.
+        min_lr (float): The lr at the end. Default: ``0.0``.
+        decay (str): ``'linear'``, ``'cosine'`` or ``'1-sqrt'``. Default: ``'linear'``.
+
+    Raises:
+        ValueError: If a step count is out of range or ``min_lr`` is negative or not finite.
+
+    Examples:
+        >>> import ms_lr
+        >>> sched = ms_lr.CooldownLR(ms_lr.InverseSqrtLR(1.0, warmup_steps=1), start_step=4, cooldown_steps=2)
+        >>> ms_lr.evaluate(sched, range(7)).astype(float).round(5).tolist()
+        [0.0, 1.0, 0.70711, 0.57735, 0.5, 0.25, 0.0]
+    """
+
+    def __init__(self, schedule: Schedule, start_step: Steps, cooldown_steps: PositiveSteps, min_lr: Lr = 0.0,
+                 decay: Literal["linear", "cosine", "1-sqrt"] = "linear"):
+        super().__init__()
+        if start_step + cooldown_steps > INT32_MAX:
+            raise ValueError(f"start_step + cooldown_steps must be <= 2**31 - 1, got {start_step + cooldown_steps}")
+        self.schedule = schedule
+        self.start_step, self.cooldown_steps = start_step, cooldown_steps
+        self.shape = DecayShape(decay, cooldown_steps)
+        self.min_lr = f32(min_lr)
+
+    def value(self, step: Tensor) -> Tensor:
+        held = self.schedule.value(ops.minimum(step, self.start_step))
+        done = ops.minimum(ops.maximum(step - self.start_step, 0), self.cooldown_steps)
+        w_top, w_floor = self.shape.weights(done, self.cooldown_steps - done)
+        # Two weights: the schedule's value may be below min_lr. Before the cool-down they are exactly 1 and 0.
+        return held * w_top + self.min_lr * w_floor
+
+    def boundaries(self, last: int) -> List[int]:
+        marks = set(self.schedule.boundaries(min(last, self.start_step - 1)))
+        marks |= {m for m in (self.start_step, self.start_step + self.cooldown_steps) if 0 < m <= last}
+        return sorted(marks)

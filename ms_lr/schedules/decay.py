@@ -1,6 +1,5 @@
 """Decays: step, multi-step, exponential, constant, linear, polynomial, warmup-stable-decay and inverse square root."""
-import math
-from typing import Annotated, List, Literal
+from typing import Annotated, List, Literal, Optional
 
 import mindspore as ms
 import numpy as np
@@ -20,10 +19,11 @@ from ms_lr.core.arguments import (
     check_growth,
 )
 from ms_lr.core.schedule import Schedule
-from ms_lr.graph.constants import f32
+from ms_lr.graph.constants import f32, half_pi_over
 from ms_lr.graph.powers import IntegerPower
+from ms_lr.graph.precise import f64
 from ms_lr.graph.search import SortedSteps
-from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights, warmed
+from ms_lr.graph.weights import DecayShape, Endpoints, Ramp, cosine_weights, warmed
 from ms_lr.reference.decay import (
     constant_factor,
     exponential_decay,
@@ -44,6 +44,10 @@ FAMILY = "decay"
 Factor = Annotated[float, RealRule(0.0, 1.0)]
 NonNegative = Annotated[float, RealRule(low=0.0)]
 Positive = Annotated[float, RealRule(low=0.0, low_open=True)]
+# The exp decay's ratio r: ln r times the decay's fraction is exponentiated, so r stays a normal number.
+DecayRatio = Annotated[float, RealRule(1e-30, 1.0, high_open=True)]
+# An exponent of a fraction in [0, 1]: bounded away from 0 and infinity, where x**q would flush 0 * inf to NaN.
+Exponent = Annotated[float, RealRule(1e-3, 1e3)]
 # pow() multiplies its base's float32 rounding by the power: (k/T)**p holds ~(p + 1) x 6e-8 relative (three roundings
 # once T > 2**24), 9e-7 at p = 5 and 1.1e-6 at p = 6 (measured), so powers above 5 would break the 1e-6 contract.
 PolynomialPower = Annotated[float, RealRule(0.0, 5.0)]
@@ -350,31 +354,43 @@ class PiecewiseConstantLR(_Levels, reference=piecewise_constant):
 
 
 class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
-    r"""Warmup-stable-decay (WSD): a linear warmup, a plateau at ``peak_lr``, then a decay to ``min_lr``.
+    r"""Warmup-stable-decay (WSD): a warmup, a stable phase at ``peak_lr``, then a decay to ``min_lr``.
 
     .. math::
         \eta_k = \begin{cases}
-        s + (p - s)\, k / W & k < W \\
-        p & W \le k < W + S \\
-        \eta_{min} + (p - \eta_{min})\, d(t), \; t = \frac{k - W - S}{D} & W + S \le k < W + S + D \\
+        s + (p - s)\, u(k / W) & k < W \\
+        S_k = \max(p\, \sigma(k - W), \eta_{min}) & W \le k < W + S \\
+        \eta_{min} + (S_k - \eta_{min})\, d(t), \; t = \frac{k - W - S}{D} & W + S \le k < W + S + D \\
         \eta_{min} & \text{after}
         \end{cases}
 
-    with :math:`d(t) = 1 - t` (``linear``), :math:`\tfrac12(1 + \cos \pi t)` (``cosine``) or :math:`1 - \sqrt t`
-    (``1-sqrt``, Hägele et al. 2024). The decay weights are computed from the exact integer steps done and left
-    (``1 - sqrt(t)`` as ``(1 - t) / (1 + sqrt(t))``), so the last steps keep relative precision.
+    The warmup shape :math:`u(x)` is :math:`x` (``linear``), :math:`\tfrac12(1 - \cos \pi x)` (``cosine``) or
+    :math:`1 - \sqrt{1 - x}` (``1-sqrt``). The stable phase is flat (``stable='constant'``, :math:`\sigma = 1`) or
+    keeps decaying slowly, :math:`\sigma(j) = (1 + j/\tau)^{-q}` with :math:`q = 1/2` (``rsqrt``) or
+    ``stable_power`` (``power``), never below ``min_lr``; the decay then starts from that current value. The decay
+    :math:`d(t)` is :math:`1 - t` (``linear``), :math:`\tfrac12(1 + \cos \pi t)` (``cosine``), :math:`1 - \sqrt t`
+    (``1-sqrt``, Hägele et al. 2024), :math:`1 - t^{q_d}` (``power``, ``decay_power``) or
+    :math:`(r^t - r)/(1 - r)` (``exp``, ``decay_ratio``). Every weight is computed from the exact integer steps done
+    and left, so the last steps keep relative precision.
 
     Args:
-        peak_lr (float): The plateau lr.
+        peak_lr (float): The stable lr.
         warmup_steps (int): ``W >= 0``.
         stable_steps (int): ``S >= 0``.
         decay_steps (int): ``D >= 1``. ``W + S + D <= 2**31 - 1``.
         min_lr (float): The final lr. Default: ``0.0``.
-        decay (str): ``'linear'``, ``'cosine'`` or ``'1-sqrt'``. Default: ``'linear'``.
+        decay (str): ``'linear'``, ``'cosine'``, ``'1-sqrt'``, ``'power'`` or ``'exp'``. Default: ``'linear'``.
         start_lr (float): The lr at step 0 of the warmup. Default: ``0.0``.
+        warmup (str): ``'linear'``, ``'cosine'`` or ``'1-sqrt'``. Default: ``'linear'``.
+        stable (str): ``'constant'``, ``'rsqrt'`` or ``'power'``. Default: ``'constant'``.
+        stable_timescale (int): :math:`\tau` of a decaying stable phase, ``>= 1``. Default: ``None``, ``W``.
+        stable_power (float): :math:`q` of ``stable='power'``, in ``[0.001, 1000]``. Default: ``0.5``.
+        decay_power (float): :math:`q_d` of ``decay='power'``, in ``[0.001, 1000]``. Default: ``0.5``.
+        decay_ratio (float): :math:`r` of ``decay='exp'``, in ``[1e-30, 1)``. Default: ``0.1``.
 
     Raises:
-        ValueError: If a length is out of range, ``decay`` is unknown, or an lr is negative or not finite.
+        ValueError: If a length is out of range, a shape is unknown, a decaying stable phase has no timescale
+            (``W = 0`` and no ``stable_timescale``), or an lr is negative or not finite.
 
     Examples:
         >>> import ms_lr
@@ -384,29 +400,59 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
     """
 
     def __init__(self, peak_lr: Lr, warmup_steps: Steps, stable_steps: Steps, decay_steps: PositiveSteps,
-                 min_lr: Lr = 0.0, decay: Literal["linear", "cosine", "1-sqrt"] = "linear", start_lr: Lr = 0.0):
+                 min_lr: Lr = 0.0, decay: Literal["linear", "cosine", "1-sqrt", "power", "exp"] = "linear",
+                 start_lr: Lr = 0.0, warmup: Literal["linear", "cosine", "1-sqrt"] = "linear",
+                 stable: Literal["constant", "rsqrt", "power"] = "constant",
+                 stable_timescale: Optional[PositiveSteps] = None, stable_power: Exponent = 0.5,
+                 decay_power: Exponent = 0.5, decay_ratio: DecayRatio = 0.1):
         super().__init__()
         if warmup_steps + stable_steps + decay_steps > INT32_MAX:
             raise ValueError(f"warmup_steps + stable_steps + decay_steps must be <= 2**31 - 1, got "
                              f"{warmup_steps + stable_steps + decay_steps}")
+        if stable != "constant" and stable_timescale is None and warmup_steps == 0:
+            raise ValueError(f"stable={stable!r} needs a timescale: stable_timescale defaults to warmup_steps, which "
+                             f"is 0; give stable_timescale")
         self.warmup_steps, self.decay_start, self.decay_steps = warmup_steps, warmup_steps + stable_steps, decay_steps
-        self.decay = decay
-        self.ends = Endpoints(min_lr, peak_lr)
-        self.inv_decay, self.scale = f32(1.0 / decay_steps), f32(math.pi / (2.0 * decay_steps))
+        self.shape = DecayShape(decay, decay_steps, decay_power, decay_ratio)
+        self.ends = Endpoints(min_lr, peak_lr, lowest_high=min_lr if stable != "constant" else None)
+        self.stable = stable
+        self.peak, self.min_lr = f32(peak_lr), f32(min_lr)
+        self.inv_timescale = f64(1.0 / (stable_timescale or max(warmup_steps, 1)))
+        self.stable_exponent = f64(-0.5 if stable == "rsqrt" else -stable_power)
+        self.warmup = warmup
         self.ramp = Ramp(start_lr, peak_lr, warmup_steps) if warmup_steps else None
+        self.start, self.half_pi_over_warmup = f32(start_lr), half_pi_over(max(warmup_steps, 1))
+
+    def _stable(self, step: Tensor) -> Optional[Tensor]:
+        """The decaying stable phase's current lr (``None`` for a flat one: ``peak_lr``)."""
+        if self.stable == "constant":
+            return None
+        # float64: a float32 base's rounding is multiplied by the power (76 x 6e-8 at stable_power=76).
+        since = ops.cast(ops.maximum(step - self.warmup_steps, 0), ms.float64)
+        decayed = ops.exp(self.stable_exponent * ops.log1p(since * self.inv_timescale))
+        return ops.maximum(self.peak * ops.cast(decayed, ms.float32), self.min_lr)
+
+    def _warmup(self, step: Tensor) -> Tensor:
+        if self.warmup == "linear":
+            return self.ramp.at(step)
+        # Two weights, each from its own exact count, so a falling warmup keeps its precision near its end too.
+        x_start, x_end = self.ramp.weights(step)
+        if self.warmup == "cosine":
+            w_start, w_end = cosine_weights(ops.cast(self.warmup_steps - step, ms.float32),
+                                            ops.cast(step, ms.float32), self.half_pi_over_warmup)
+        else:
+            # 1 - sqrt(1 - x) = x / (1 + sqrt(1 - x)) rises to the end, sqrt(1 - x) is the start's weight.
+            w_start = ops.sqrt(x_start)
+            w_end = x_end / (1.0 + w_start)
+        return self.start * w_start + self.peak * w_end
 
     def value(self, step: Tensor) -> Tensor:
         done = ops.minimum(ops.maximum(step - self.decay_start, 0), self.decay_steps)
-        done_f = ops.cast(done, ms.float32)
-        left_f = ops.cast(self.decay_steps - done, ms.float32)
-        if self.decay == "cosine":
-            w_peak, w_min = cosine_weights(left_f, done_f, self.scale)
-        elif self.decay == "linear":
-            w_peak, w_min = left_f * self.inv_decay, done_f * self.inv_decay
-        else:
-            w_min = ops.sqrt(done_f * self.inv_decay)
-            w_peak = left_f * self.inv_decay / (1.0 + w_min)
-        return warmed(self.ramp, step, self.ends.mix(w_min, w_peak))
+        w_top, w_floor = self.shape.weights(done, self.decay_steps - done)
+        lr = self.ends.mix(w_floor, w_top, self._stable(step))
+        if self.ramp is None:
+            return lr
+        return ops.where(step < self.warmup_steps, self._warmup(step), lr)
 
     def boundaries(self, last: int) -> List[int]:
         marks = {self.warmup_steps, self.decay_start, self.decay_start + self.decay_steps} - {0}
@@ -417,20 +463,22 @@ class InverseSqrtLR(Schedule, reference=inverse_sqrt):
     r"""Linear warmup to ``peak_lr``, then decay as :math:`1/\sqrt{k}` (Transformer/Noam, fairseq, T5).
 
     .. math::
-        \eta_k = \begin{cases} s + (p - s)\, k / W & k < W \\ p \sqrt{W / k} & k \ge W \end{cases}
+        \eta_k = \begin{cases} s + (p - s)\, k / W & k < W \\
+        p \sqrt{\tau / (k - W + \tau)} & k \ge W \end{cases}
 
-    ``W`` is also the decay's scale, so it must be ``>= 1`` (with ``W = 0`` the lr would be 0 everywhere).
-    Noam's ``d_model**-0.5 * min(k**-0.5, k * W**-1.5)`` (with steps counted from 1) is
+    The timescale :math:`\tau` is ``W`` unless given (then :math:`p\sqrt{W / k}`); a warmup of 0 steps needs a
+    ``timescale``. Noam's ``d_model**-0.5 * min(k**-0.5, k * W**-1.5)`` (with steps counted from 1) is
     ``InverseSqrtLR(d_model**-0.5 * W**-0.5, W)`` on the step + 1; T5's ``1 / sqrt(max(k, W))`` is
     ``InverseSqrtLR(W**-0.5, W, start_lr=W**-0.5)``.
 
     Args:
         peak_lr (float): The lr at step ``W``.
-        warmup_steps (int): ``W >= 1``.
+        warmup_steps (int): ``W >= 0``.
         start_lr (float): The lr at step 0. Default: ``0.0``.
+        timescale (int): :math:`\tau \ge 1`. Default: ``None``, ``W``.
 
     Raises:
-        ValueError: If ``warmup_steps < 1`` or an lr is negative or not finite.
+        ValueError: If ``warmup_steps`` is negative, or 0 without a ``timescale``, or an lr is negative or not finite.
 
     Examples:
         >>> import ms_lr
@@ -438,17 +486,21 @@ class InverseSqrtLR(Schedule, reference=inverse_sqrt):
         [0.0, 0.5, 1.0, 0.5]
     """
 
-    def __init__(self, peak_lr: Lr, warmup_steps: PositiveSteps, start_lr: Lr = 0.0):
+    def __init__(self, peak_lr: Lr, warmup_steps: Steps, start_lr: Lr = 0.0,
+                 timescale: Optional[PositiveSteps] = None):
         super().__init__()
+        if warmup_steps == 0 and timescale is None:
+            raise ValueError("warmup_steps=0 needs a timescale (the decay's scale is warmup_steps unless given); "
+                             "give timescale, e.g. 10000")
         self.warmup_steps = warmup_steps
         self.peak = f32(peak_lr)
-        self.warmup_f = f32(warmup_steps)
-        self.ramp = Ramp(start_lr, peak_lr, warmup_steps)
+        self.timescale = f32(timescale or warmup_steps)
+        self.ramp = Ramp(start_lr, peak_lr, warmup_steps) if warmup_steps else None
 
     def value(self, step: Tensor) -> Tensor:
-        # max() keeps the unselected branch finite at step 0.
-        decayed = self.peak * ops.sqrt(self.warmup_f / ops.cast(ops.maximum(step, self.warmup_steps), ms.float32))
+        since = ops.cast(ops.maximum(step - self.warmup_steps, 0), ms.float32)
+        decayed = self.peak * ops.sqrt(self.timescale / (since + self.timescale))
         return warmed(self.ramp, step, decayed)
 
     def boundaries(self, last: int) -> List[int]:
-        return [self.warmup_steps] if self.warmup_steps <= last else []
+        return [self.warmup_steps] if 0 < self.warmup_steps <= last else []

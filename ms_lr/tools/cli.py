@@ -66,7 +66,8 @@ def schedule_from_spec(spec: List[str], total_steps: Optional[int] = None,
 def _add_run_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--total-steps", type=int, help="the run's total steps, for a MindFormers block's "
                                                          "total_steps: -1 (or missing) and its ratios")
-    command.add_argument("--steps-per-epoch", type=int, help="for a MindFormers block's warmup_epochs")
+    command.add_argument("--steps-per-epoch", type=int, help="for a MindFormers block's warmup_epochs, and timm's and "
+                         "mindcv's steps per epoch")
 
 
 def console() -> int:

@@ -80,8 +80,9 @@ def _canonical(rule, cls, name, depth):
     if isinstance(rule, ScheduleOrLrRule):
         return ms_lr.CosineAnnealingLR(0.1, 20)
     if isinstance(rule, ScheduleListRule):
-        return [ms_lr.StepLR(0.1, 7, 0.5), ms_lr.CosineAnnealingLR(0.05, 30), ms_lr.ConstantLR(0.1)] + \
-            [ms_lr.ConstantLR(0.1)] * max(rule.minimum - 3, 0)
+        # A plain lr among them where the list takes one.
+        return [ms_lr.StepLR(0.1, 7, 0.5), ms_lr.CosineAnnealingLR(0.05, 30), 0.02 if rule.lrs else
+                ms_lr.ConstantLR(0.1)] + [ms_lr.ConstantLR(0.1)] * max(rule.minimum - 3, 0)
     raise TypeError(f"no canonical value for {rule!r} ({cls.__name__}.{name})")
 
 
@@ -150,7 +151,8 @@ def value_strategy(rule, cls, name, depth):
     if isinstance(rule, ScheduleOrLrRule):
         return st.one_of(lrs(extremes=depth == 0), schedules(depth + 1))
     if isinstance(rule, ScheduleListRule):
-        return st.lists(schedules(depth + 1), min_size=rule.minimum, max_size=rule.minimum + 1)
+        part = st.one_of(lrs(extremes=False), schedules(depth + 1)) if rule.lrs else schedules(depth + 1)
+        return st.lists(part, min_size=rule.minimum, max_size=rule.minimum + 1)
     raise TypeError(f"no strategy for {rule!r} ({cls.__name__}.{name})")
 
 
@@ -236,7 +238,9 @@ def _broken(rule):
     if isinstance(rule, ScheduleOrLrRule):
         return [("cosine", TypeError), (-0.1, ValueError), (True, TypeError)]
     if isinstance(rule, ScheduleListRule):
-        return [(ms_lr.StepLR(0.1, 3), TypeError), ([0.1] * max(rule.minimum, 1), TypeError),
+        # A list that takes plain lrs refuses a string among them; one of schedules only, a plain lr.
+        return [(ms_lr.StepLR(0.1, 3), TypeError), (["0.1"] * max(rule.minimum, 1) if rule.lrs else
+                                                    [0.1] * max(rule.minimum, 1), TypeError),
                 ([ms_lr.StepLR(0.1, 3)] * (rule.minimum - 1), ValueError) if rule.minimum > 1 else ([], ValueError)]
     raise TypeError(f"no broken values for {rule!r}")
 
