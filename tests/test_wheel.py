@@ -30,7 +30,7 @@ def installed(tmp_path_factory):
     """The wheel built from this checkout, unpacked into a folder of its own (its dependencies are this
     environment's); a child process run from elsewhere imports ms_lr from there."""
     out = tmp_path_factory.mktemp("wheel")
-    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", str(ROOT),
+    subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(ROOT),
                     "-w", str(out)], check=True, capture_output=True, timeout=300)
     wheel = next(out.glob("ms_lr-*.whl"))
     target = out / "site"
