@@ -1,0 +1,136 @@
+"""Which MindSpore primitives a schedule's compiled graph runs, read from the IR MindSpore saves when it compiles
+(not from a hand list), with their tensor dtypes and the platforms MindSpore's documentation gives for each.
+
+    python -m ms_lr.tools.op_audit                      # the table for a representative set of schedules
+    python -m ms_lr.tools.op_audit --readme README.md   # and write it into README's op section
+
+Run it in a process of its own: it compiles in GRAPH mode and turns MindSpore's graph saving on around each compile.
+"""
+import argparse
+import glob
+import os
+import re
+import sys
+import tempfile
+from typing import Dict, List, Mapping, Optional, Set
+
+import mindspore as ms
+import mindspore.ops as ops
+import mindspore.ops.operations as primitives
+import numpy as np
+from mindspore import Tensor
+
+from ms_lr.tools.generated import rewrite_block
+
+__all__ = ["graph_primitives", "documented_platforms", "audit", "markdown", "representative", "WIDE",
+           "README_BEGIN", "README_END"]
+
+README_BEGIN = "<!-- op table: written by python -m ms_lr.tools.op_audit --readme README.md; do not edit -->"
+README_END = "<!-- end of op table -->"
+
+#: Dtypes Ascend runs on its AI CPU (slow) for elementwise math: a schedule using them says so in the table.
+WIDE = {"Float64", "Int64"}
+_NODE = re.compile(r"= PrimFunc_(\w+)\(")
+_TENSOR = re.compile(r"Tensor\[(\w+)\]")
+
+
+def graph_primitives(schedule: ms.nn.Cell, folder: str) -> Dict[str, Set[str]]:
+    """``{primitive: tensor dtypes it takes or gives}`` of ``schedule``'s graph, compiled for an int32 ``[1]`` step
+    (as an optimizer passes it), read from the saved ``validate`` IR (the graph after MindSpore's optimisations)."""
+    ms.set_context(mode=ms.GRAPH_MODE, save_graphs=True, save_graphs_path=folder)
+    try:
+        schedule(Tensor(np.array([3], dtype=np.int32)))
+    finally:
+        ms.set_context(save_graphs=False)
+    files = sorted(glob.glob(os.path.join(folder, "**", "*validate*.ir"), recursive=True))
+    if not files:
+        raise RuntimeError(f"MindSpore saved no validate IR under {folder}")
+    found: Dict[str, Set[str]] = {}
+    lines = open(files[-1], encoding="utf-8").read().splitlines()
+    for i, line in enumerate(lines):
+        node = _NODE.search(line)
+        if node:
+            signature = lines[i + 1] if i + 1 < len(lines) else ""
+            found.setdefault(node.group(1), set()).update(_TENSOR.findall(signature))
+    return found
+
+
+def documented_platforms(primitive: str) -> Optional[Set[str]]:
+    """The platforms in the "Supported Platforms" section of the primitive's documentation (or of the function
+    it refers to); ``None`` for a primitive MindSpore does not document (a graph-internal one)."""
+    cls = getattr(primitives, primitive, None)
+    doc = (cls.__doc__ or "") if cls is not None else ""
+    refer = re.search(r"Refer to :func:`mindspore\.ops\.(\w+)`", doc)
+    if refer and getattr(ops, refer.group(1), None) is not None:
+        doc = getattr(ops, refer.group(1)).__doc__ or ""
+    section = re.search(r"Supported Platforms:\s*\n\s*(.*)", doc)
+    return set(re.findall(r"``(\w+)``", section.group(1))) if section else None
+
+
+def audit(schedules: Mapping[str, ms.nn.Cell]) -> List[Dict[str, object]]:
+    """One row per schedule: its primitives, those not documented for Ascend and GPU, and its 64-bit dtypes."""
+    rows = []
+    with tempfile.TemporaryDirectory() as root:
+        for i, (name, schedule) in enumerate(schedules.items()):
+            found = graph_primitives(schedule, os.path.join(root, str(i)))
+            undocumented = sorted(p for p in found if not {"Ascend", "GPU"} <= (documented_platforms(p) or set()))
+            wide = sorted(set().union(*found.values()) & WIDE) if found else []
+            rows.append({"schedule": name, "primitives": sorted(found), "undocumented": undocumented,
+                         "wide": wide, "kernels": len(found)})
+    return rows
+
+
+def markdown(rows: List[Dict[str, object]]) -> str:
+    lines = ["| schedule | primitives in its compiled graph | not documented for Ascend and GPU | 64-bit dtypes |",
+             "|---|---|---|---|"]
+    for row in rows:
+        lines.append(f"| {row['schedule']} | {', '.join(row['primitives'])} | "
+                     f"{', '.join(row['undocumented']) or 'none'} | {', '.join(row['wide']) or 'none'} |")
+    return "\n".join(lines)
+
+
+def representative() -> Dict[str, ms.nn.Cell]:
+    """Every built-in schedule family in a configuration that takes its heaviest path."""
+    import ms_lr
+    cosine = ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5)
+    return {
+        "CosineAnnealingLR": cosine,
+        "CosineAnnealingWarmRestarts(T_mult=2)": ms_lr.CosineAnnealingWarmRestarts(0.1, 1000, 2),
+        "CosineAnnealingWarmupRestarts": ms_lr.CosineAnnealingWarmupRestarts(1000, 1.5, 0.1, 1e-4, 100, 0.9),
+        "CosineCyclesLR(cycle_mul=1.5, k_decay=2)": ms_lr.CosineCyclesLR(0.1, 1000, 1e-5, 1.5, 0.5, 4, 2.0),
+        "TanhCyclesLR": ms_lr.TanhCyclesLR(0.1, 1000, cycle_limit=3),
+        "PolyCyclesLR": ms_lr.PolyCyclesLR(0.1, 1000, power=2.0, cycle_limit=3),
+        "LinearWarmup(cosine)": ms_lr.LinearWarmup(cosine, 500),
+        "StepLR": ms_lr.StepLR(0.1, 1000, 0.5),
+        "MultiStepLR": ms_lr.MultiStepLR(0.1, [3000, 6000, 9000], 0.1),
+        "ExponentialLR": ms_lr.ExponentialLR(0.1, 0.9999),
+        "PolynomialLR": ms_lr.PolynomialLR(0.1, 10_000, 2.0),
+        "WarmupStableDecayLR(1-sqrt)": ms_lr.WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="1-sqrt"),
+        "WarmupStableDecayLR(rsqrt, exp)": ms_lr.WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="exp",
+                                                                     stable="rsqrt"),
+        "InverseSqrtLR": ms_lr.InverseSqrtLR(0.1, 4000),
+        "CyclicLR(exp_range)": ms_lr.CyclicLR(0.001, 0.1, 2000, 1000, "exp_range", 0.9999, cycle_momentum=False),
+        "OneCycleLR": ms_lr.OneCycleLR(0.1, 10_000, cycle_momentum=False),
+        "OneCycleMomentum": ms_lr.OneCycleMomentum(10_000),
+        "CyclicMomentum": ms_lr.CyclicMomentum(0.8, 0.9, 2000),
+        "SWALR": ms_lr.SWALR(0.1, 0.01, 1000),
+        "SequentialLR(linear, 1e-5)": ms_lr.SequentialLR([ms_lr.LinearLR(0.1, 0.1, 1.0, 500), 1e-5], [500]),
+        "CooldownLR(cosine)": ms_lr.CooldownLR(cosine, 8000, 2000),
+        "NoisyLR(cosine)": ms_lr.NoisyLR(cosine, 100, 9000),
+        "TabulatedLR": ms_lr.TabulatedLR(np.linspace(0.1, 0.0, 1000).tolist()),
+    }
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m ms_lr.tools.op_audit", description=__doc__.split("\n")[0])
+    parser.add_argument("--readme", help="write the table into this README's op section")
+    args = parser.parse_args(argv)
+    table = markdown(audit(representative()))
+    print(table)
+    if args.readme:
+        rewrite_block(args.readme, README_BEGIN, README_END, lambda: table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
