@@ -72,9 +72,11 @@ bench: $(STAMP)
 figures: $(STAMP)
 	$(PY) scripts/figures.py
 
-# The README's schedule table is generated from the registry (a test checks it is current).
+# The README's schedule table and op table are generated from the registry and the compiled graphs (tests check
+# both are current).
 readme: $(STAMP)
 	$(PY) -c "from ms_lr.tools.catalogue import write_readme; write_readme('README.md')"
+	$(PY) -m ms_lr.tools.op_audit --readme README.md > /dev/null
 
 clean:
 	rm -rf $(VENV) $(OLDEST) build *.egg-info .pytest_cache .hypothesis .ruff_cache lr_curve.png loss_curve.png \

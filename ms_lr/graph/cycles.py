@@ -12,7 +12,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX
 from ms_lr.core.blocks import GraphBlock
-from ms_lr.graph.constants import f32
+from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.search import SortedSteps
 
 __all__ = ["CycleTable", "EntryConstant", "FractionalCycles"]
@@ -128,6 +128,7 @@ class FractionalCycles(GraphBlock):
         self.integral = length.denominator == 1 or self.unbounded
         if self.integral:
             self.period = min(int(length), INT32_MAX)
+            self.period_step = i32(self.period)
             return
         # Boundaries j p / q in integers: ceil(j p / q) = -(-j p // q); fractions as exact int ratios to float.
         p, q = length.numerator, length.denominator
@@ -151,7 +152,7 @@ class FractionalCycles(GraphBlock):
             return ops.zeros_like(step), ops.cast(step, ms.float32), None
         if self.integral:
             cycle = ops.floor_div(step, self.period)
-            position = step - cycle * self.period
+            position = step - cycle * self.period_step
             return cycle, ops.cast(position, ms.float32), ops.cast(self.period - position, ms.float32)
         step = ops.minimum(step, self.horizon)
         entry = self.search.count_up_to(step) - 1

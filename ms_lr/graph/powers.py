@@ -7,7 +7,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import FLOAT32_TINY
 from ms_lr.core.blocks import GraphBlock
-from ms_lr.graph.constants import f32
+from ms_lr.graph.constants import f32, i32
 
 __all__ = ["IntegerPower"]
 
@@ -34,6 +34,7 @@ class IntegerPower(GraphBlock):
         if self.tiny:
             return
         if self.near_one:
+            self.split = i32(32768)
             log2 = math.log2(base)
             exponent = math.frexp(log2)[1]
             head = math.ldexp(round(math.ldexp(log2, 8 - exponent)), exponent - 8) if log2 else 0.0
@@ -50,7 +51,7 @@ class IntegerPower(GraphBlock):
             return ops.cast(n == 0, ms.float32)
         exponent = ops.cast(n, ms.float32)
         if self.near_one:
-            high = ops.floor_div(n, 32768) * 32768
+            high = ops.floor_div(n, self.split) * self.split
             low = ops.cast(n - high, ms.float32)
             return (ops.pow(self.two, ops.cast(high, ms.float32) * self.head) * ops.pow(self.two, low * self.head)
                     * ops.pow(self.two, exponent * self.rest))

@@ -20,6 +20,9 @@ def f64(value: float) -> Tensor:
     return Tensor(np.float64(value))
 
 
+_HALF = f64(0.5)
+
+
 def power_and_rest(done: Tensor, left: Tensor, exponent: Tensor) -> Tuple[Tensor, Tensor]:
     """``(x**p, 1 - x**p)`` for a fraction ``x`` given as float32 ``done = x`` and ``left = 1 - x``, each rounded
     once: each from the one that determines it best. Below ``x = 1/2``, from ``done`` (``1 - x**p`` is then far
@@ -28,7 +31,7 @@ def power_and_rest(done: Tensor, left: Tensor, exponent: Tensor) -> Tuple[Tensor
     done64, left64 = ops.cast(done, ms.float64), ops.cast(left, ms.float64)
     low = ops.exp(exponent * ops.log(done64))
     rest_high = -ops.expm1(exponent * ops.log1p(-left64))
-    from_done = done64 < 0.5
+    from_done = done64 < _HALF
     head = ops.where(from_done, low, 1.0 - rest_high)
     rest = ops.where(from_done, 1.0 - low, rest_high)
     return ops.cast(head, ms.float32), ops.cast(rest, ms.float32)

@@ -11,7 +11,7 @@ import mindspore as ms
 from mindspore import Tensor, ops
 
 from ms_lr.core.blocks import GraphBlock
-from ms_lr.graph.constants import f32
+from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.precise import f64, power_and_rest
 
 __all__ = ["cosine_weights", "DecayShape", "Endpoints", "Ramp", "warmed"]
@@ -112,6 +112,7 @@ class Ramp(GraphBlock):
     def __init__(self, start: float, end: float, length: int):
         super().__init__()
         self.length = length
+        self.length_step = i32(length)
         self.inv_length = f32(1.0 / length)
         self.rising = end >= start
         self.start_is_zero = start == 0.0
@@ -137,4 +138,4 @@ def warmed(ramp: Optional[Ramp], step: Tensor, lr: Tensor) -> Tensor:
     there is no ramp, a warmup of 0 steps). Both are computed and one selected: no control flow in the graph."""
     if ramp is None:
         return lr
-    return ops.where(step < ramp.length, ramp.at(step), lr)
+    return ops.where(step < ramp.length_step, ramp.at(step), lr)

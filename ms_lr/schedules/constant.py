@@ -5,7 +5,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import Lr
 from ms_lr.core.schedule import Schedule
-from ms_lr.graph.constants import f32
+from ms_lr.graph.constants import f32, i32
 from ms_lr.reference.constant import fixed
 
 __all__ = ["FixedLR"]
@@ -35,10 +35,11 @@ class FixedLR(Schedule, reference=fixed):
     def __init__(self, lr: Lr):
         super().__init__()
         self.lr = f32(lr)
+        self.zero = i32(0)
 
     def value(self, step: Tensor) -> Tensor:
         # where() with a condition that never holds broadcasts the constant to the step's shape.
-        return ops.where(step < 0, 0.0, self.lr)
+        return ops.where(step < self.zero, 0.0, self.lr)
 
     def boundaries(self, last: int) -> List[int]:
         return []

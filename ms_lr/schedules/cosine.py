@@ -7,7 +7,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, IntRule, Lr, PositiveSteps, RealRule, Steps
 from ms_lr.core.schedule import Schedule
-from ms_lr.graph.constants import f32, half_pi_over
+from ms_lr.graph.constants import f32, half_pi_over, i32
 from ms_lr.graph.cycles import CycleTable, EntryConstant
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
@@ -169,7 +169,7 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         super().__init__()
         if warmup_steps >= first_cycle_steps:
             raise ValueError(f"warmup_steps must be < first_cycle_steps ({first_cycle_steps}), got {warmup_steps}")
-        self.warmup_steps = warmup_steps
+        self.warmup_steps, self.warmup_end, self.first_step = warmup_steps, i32(warmup_steps), i32(0)
         self.cycles = CycleTable(first_cycle_steps,
                                  lambda length: int((length - warmup_steps) * cycle_mult) + warmup_steps)
         self.scales = EntryConstant([math.pi / (2.0 * (length - warmup_steps))
@@ -194,11 +194,11 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
                                        self.scales.at(entry))
         if self.ramp is None:
             # Seed 000's constructor leaves the lr at min_lr before the first step.
-            first = step == 0
+            first = step == self.first_step
             w_high = ops.where(first, 0.0, w_high)
             w_low = ops.where(first, 1.0, w_low)
         else:
-            warming = position < self.warmup_steps
+            warming = position < self.warmup_end
             ramp_low, ramp_high = self.ramp.weights(position)
             w_high = ops.where(warming, ramp_high, w_high)
             w_low = ops.where(warming, ramp_low, w_low)

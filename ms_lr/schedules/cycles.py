@@ -11,7 +11,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, Decay, Lr, PositiveSteps, RealRule
 from ms_lr.core.schedule import Schedule
-from ms_lr.graph.constants import f32
+from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.precise import f64, power_and_rest
 from ms_lr.graph.search import SortedSteps
@@ -45,7 +45,7 @@ class _LimitedCycles(Schedule, abstract=True):
         mult = Fraction(cycle_mul)
         self.periodic = mult == 1
         if self.periodic:
-            self.length = cycle_steps
+            self.length, self.length_step = cycle_steps, i32(cycle_steps)
             self.inv_length, self.inv_length64 = f32(1.0 / cycle_steps), f64(1.0 / cycle_steps)
             entries = min(cycle_limit, INT32_MAX // cycle_steps + 1)
             self.starts_list = [j * cycle_steps for j in range(1, min(entries, cycle_limit) + 1)
@@ -99,7 +99,7 @@ class _LimitedCycles(Schedule, abstract=True):
         slope would magnify its float32 rounding."""
         if self.periodic:
             cycle = ops.minimum(ops.floor_div(step, self.length), self.limit)
-            position = step - cycle * self.length
+            position = step - cycle * self.length_step
             x_done = ops.minimum(ops.cast(position, ms.float64) * self.inv_length64, 1.0) if wide else \
                 ops.minimum(ops.cast(position, ms.float32) * self.inv_length, 1.0)
             x_left = ops.maximum(ops.cast(self.length - position, ms.float32) * self.inv_length, 0.0)
@@ -225,11 +225,11 @@ class TanhCyclesLR(_LimitedCycles, reference=tanh_cycles):
         if not lb < ub:
             raise ValueError(f"lb must be below ub, got lb={lb}, ub={ub}")
         self._setup(peak_lr, cycle_steps, min_lr, cycle_mul, cycle_decay, cycle_limit)
-        self.lb, self.span = f64(lb), f64(ub - lb)
+        self.twice_lb, self.twice_span = f64(2.0 * lb), f64(2.0 * (ub - lb))
 
     def value(self, step: Tensor) -> Tensor:
         x_done, _, peak = self._position(step, wide=True)
-        twice = 2.0 * (self.lb + self.span * x_done)
+        twice = self.twice_lb + self.twice_span * x_done
         # (1 - tanh(y)) / 2 = sigmoid(-2 y) and (1 + tanh(y)) / 2 = sigmoid(2 y), in float64: MindSpore's float32
         # sigmoid is off by up to 2.4e-6 (its exp by 4.6e-6).
         return self._mix(ops.cast(ops.sigmoid(-twice), ms.float32), ops.cast(ops.sigmoid(twice), ms.float32), peak)

@@ -9,7 +9,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, Decay, IntRule, Lr, MomentumRule, PositiveSteps, RealRule, check_lr_fits
 from ms_lr.core.schedule import Schedule
-from ms_lr.graph.constants import f32
+from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.weights import cosine_weights
 from ms_lr.reference.cyclic import cyclic, cyclic_momentum, one_cycle, one_cycle_momentum
@@ -106,8 +106,10 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
         if step_size_up + down > INT32_MAX:
             raise ValueError(f"step_size_up + step_size_down must be <= 2**31 - 1, got {step_size_up + down}")
         self.up, self.total = step_size_up, step_size_up + down
+        self.total_steps = i32(self.total)
         self.inv_up, self.inv_down = f32(1.0 / step_size_up), f32(1.0 / down)
         self.base_lr, self.max_lr, self.height = f32(base_lr), f32(max_lr), f32(max_lr - base_lr)
+        self.two, self.quarter = f32(2.0), f32(0.25)
         self.rising = max_lr >= base_lr
         self.mode = mode
         self.scale = {"triangular": None, "triangular2": IntegerPower(0.5), "exp_range": IntegerPower(gamma)}[mode]
@@ -118,7 +120,7 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
 
     def value(self, step: Tensor) -> Tensor:
         cycle = ops.floor_div(step, self.total)
-        position = step - cycle * self.total
+        position = step - cycle * self.total_steps
         rising = position <= self.up
         w_max = ops.where(rising, ops.cast(position, ms.float32) * self.inv_up,
                           ops.cast(self.total - position, ms.float32) * self.inv_down)
@@ -138,7 +140,7 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
             unscaled = 1.0 - scale                      # 1 - 2**-c is exact in float32
         else:
             half = ops.minimum(ops.cast(step, ms.float32) * self.half_log, 1.0)   # the bound keeps sinh finite
-            unscaled = ops.where(scale < 0.25, 1.0 - scale, 2.0 * ops.sinh(half) * ops.sqrt(scale))
+            unscaled = ops.where(scale < self.quarter, 1.0 - scale, self.two * ops.sinh(half) * ops.sqrt(scale))
         return self.base_lr * (w_base + w_max * unscaled) + self.max_lr * (w_max * scale)
 
     def boundaries(self, last: int) -> List[int]:

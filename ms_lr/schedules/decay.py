@@ -19,7 +19,7 @@ from ms_lr.core.arguments import (
     check_growth,
 )
 from ms_lr.core.schedule import Schedule
-from ms_lr.graph.constants import f32, half_pi_over
+from ms_lr.graph.constants import f32, half_pi_over, i32
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.precise import f64
 from ms_lr.graph.search import SortedSteps
@@ -201,11 +201,11 @@ class ConstantLR(Schedule, reference=constant_factor, torch="lr_scheduler.Consta
 
     def __init__(self, base_lr: Lr, factor: Factor = 1.0 / 3, total_iters: PositiveSteps = 5):
         super().__init__()
-        self.total_iters = total_iters
+        self.total_iters, self.reduced_end = total_iters, i32(total_iters)
         self.base_lr, self.reduced = f32(base_lr), f32(base_lr * factor)
 
     def value(self, step: Tensor) -> Tensor:
-        return ops.where(step < self.total_iters, self.reduced, self.base_lr)
+        return ops.where(step < self.reduced_end, self.reduced, self.base_lr)
 
     def boundaries(self, last: int) -> List[int]:
         return [self.total_iters] if self.total_iters <= last else []
@@ -452,7 +452,7 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
         lr = self.ends.mix(w_floor, w_top, self._stable(step))
         if self.ramp is None:
             return lr
-        return ops.where(step < self.warmup_steps, self._warmup(step), lr)
+        return ops.where(step < self.ramp.length_step, self._warmup(step), lr)
 
     def boundaries(self, last: int) -> List[int]:
         marks = {self.warmup_steps, self.decay_start, self.decay_start + self.decay_steps} - {0}

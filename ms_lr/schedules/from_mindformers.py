@@ -19,7 +19,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, Lr, PositiveSteps, RealRule, Steps, check_at_most
 from ms_lr.core.schedule import Schedule
-from ms_lr.graph.constants import f32
+from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.cycles import FractionalCycles
 from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights, warmed
 from ms_lr.reference.from_mindformers import (
@@ -419,11 +419,12 @@ class ConstantWithCoolDownLR(_CosineWaves, reference=mf_constant_with_cooldown):
         self._setup_waves(learning_rate, lr_end1, _wave_length(decay, num_cycles, half=True), max(decay, 1),
                           half_waves=True)
         self.lr_end1 = f32(lr_end1)
+        self.plateau_end_step = i32(self.plateau_end)
         self.lr_end2 = f32(lr_end1 if lr_end2 is None else lr_end2)
 
     def value(self, step: Tensor) -> Tensor:
         lr = self._waves(ops.maximum(step - self.plateau_end, 0))
-        lr = warmed(self.ramp, step, ops.where(step < self.plateau_end, self.peak, lr))
+        lr = warmed(self.ramp, step, ops.where(step < self.plateau_end_step, self.peak, lr))
         lr = ops.where(step >= self.decay_end, self.lr_end1, lr)
         return ops.where(step >= self.final_end, self.lr_end2, lr)
 

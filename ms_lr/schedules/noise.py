@@ -8,6 +8,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, RealRule, Steps
 from ms_lr.core.schedule import Schedule
+from ms_lr.graph.constants import i32
 from ms_lr.graph.precise import f64
 from ms_lr.reference.noise import noisy
 
@@ -43,9 +44,9 @@ def _normal_quantile(half: Tensor) -> Tensor:
     r = half * half
     central = half * _polynomial(r, _A) / _polynomial(r, _B)
     # The tail from the smaller of p and 1 - p, each written without cancellation.
-    q = ops.sqrt(-2.0 * ops.log(0.5 - ops.abs(half)))
+    q = ops.sqrt(f64(-2.0) * ops.log(0.5 - ops.abs(half)))
     lower = _polynomial(q, _C) / _polynomial(q, _D)
-    tail = ops.where(half < 0.0, lower, -lower)
+    tail = ops.where(half < f64(0.0), lower, -lower)
     return ops.where(ops.abs(half) <= f64(0.5 - _TAIL), central, tail)
 
 
@@ -94,26 +95,29 @@ class NoisyLR(Schedule, reference=noisy):
         self.open_end = end_step is None
         self.seed = Tensor(np.int64(seed))
         self.normal = distribution == "normal"
-        self.pct, self.std = f64(pct), f64(std)
-        # Half the probability a normal of this std has inside (-pct, pct): the quantile's range.
-        self.half_width = f64(0.5 * math.erf(pct / std / math.sqrt(2.0)))
+        self.double_pct, self.std = f64(2.0 * pct), f64(std)
+        # The probability a normal of this std has inside (-pct, pct): the quantile's range.
+        self.width = f64(math.erf(pct / std / math.sqrt(2.0)))
+        self.start, self.end = i32(start_step), i32(self.end_step)
+        self.low32, self.inv_two_32 = Tensor(np.int64(_LOW32)), f64(2.0**-32)
+        self.multipliers = (Tensor(np.int64(0x7FEB352D)), Tensor(np.int64(0x68E31DA5)))
+        self.shifts = (Tensor(np.int64(65536)), Tensor(np.int64(32768)))
 
     def _uniform(self, step: Tensor) -> Tensor:
         """``u_k`` in float64: the hash of ``seed + k`` (shifts as exact floor divisions of non-negative ints)."""
-        x = ops.bitwise_and(ops.cast(step, ms.int64) + self.seed, _LOW32)
-        x = ops.bitwise_xor(x, ops.floor_div(x, 65536))
-        x = ops.bitwise_and(x * 0x7FEB352D, _LOW32)
-        x = ops.bitwise_xor(x, ops.floor_div(x, 32768))
-        x = ops.bitwise_and(x * 0x68E31DA5, _LOW32)
-        x = ops.bitwise_xor(x, ops.floor_div(x, 65536))
-        return (ops.cast(x, ms.float64) + 0.5) * (1.0 / 4294967296.0)
+        x = ops.bitwise_and(ops.cast(step, ms.int64) + self.seed, self.low32)
+        x = ops.bitwise_xor(x, ops.floor_div(x, self.shifts[0]))
+        x = ops.bitwise_and(x * self.multipliers[0], self.low32)
+        x = ops.bitwise_xor(x, ops.floor_div(x, self.shifts[1]))
+        x = ops.bitwise_and(x * self.multipliers[1], self.low32)
+        x = ops.bitwise_xor(x, ops.floor_div(x, self.shifts[0]))
+        return (ops.cast(x, ms.float64) + 0.5) * self.inv_two_32
 
     def value(self, step: Tensor) -> Tensor:
         centred = self._uniform(step) - 0.5
-        noise = self.std * _normal_quantile(2.0 * centred * self.half_width) if self.normal else \
-            2.0 * centred * self.pct
+        noise = self.std * _normal_quantile(centred * self.width) if self.normal else centred * self.double_pct
         lr = self.schedule.value(step)
-        inside = step >= self.start_step if self.open_end else (step >= self.start_step) & (step < self.end_step)
+        inside = step >= self.start if self.open_end else (step >= self.start) & (step < self.end)
         return ops.where(inside, ops.cast(ops.cast(lr, ms.float64) * (1.0 + noise), ms.float32), lr)
 
     def upper_bound(self) -> Optional[float]:

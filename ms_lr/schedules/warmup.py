@@ -6,7 +6,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import Lr, Steps
 from ms_lr.core.schedule import Schedule
-from ms_lr.graph.constants import f32
+from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.weights import Ramp, warmed
 from ms_lr.reference.warmup import constant_warmup, linear_warmup
 
@@ -21,6 +21,7 @@ class _Warmup(Schedule, abstract=True):
     def _setup(self, after: Union[Schedule, float], warmup_steps: int, warmup_prefix: bool) -> None:
         self.after = after
         self.warmup_steps = warmup_steps
+        self.warmup_end = i32(warmup_steps)
         self.warmup_prefix = warmup_prefix
         self.after_constant = None if isinstance(after, Schedule) else f32(after)
 
@@ -95,7 +96,8 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
     def value(self, step: Tensor) -> Tensor:
         if self.ramp is None:
             # where() with a condition that never holds broadcasts a constant after to the step's shape.
-            return ops.where(step < 0, 0.0, self._after(step)) if self.after_constant is not None \
+            # warmup_end is 0 here: the condition never holds.
+            return ops.where(step < self.warmup_end, 0.0, self._after(step)) if self.after_constant is not None \
                 else self._after(step)
         return warmed(self.ramp, step, self._after(step))
 
@@ -133,4 +135,4 @@ class ConstantWarmup(_Warmup, reference=constant_warmup, renamed={"warmup_lr": "
 
     def value(self, step: Tensor) -> Tensor:
         # where() broadcasts the scalar constant to the step's shape.
-        return ops.where(step < self.warmup_steps, self.start_lr, self._after(step))
+        return ops.where(step < self.warmup_end, self.start_lr, self._after(step))

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import tempfile
-from typing import Dict, List, Mapping, Optional, Set
+from typing import Dict, List, Mapping, NamedTuple, Optional, Set
 
 import mindspore as ms
 import mindspore.ops as ops
@@ -22,7 +22,7 @@ from mindspore import Tensor
 
 from ms_lr.tools.generated import rewrite_block
 
-__all__ = ["graph_primitives", "documented_platforms", "audit", "markdown", "representative", "WIDE",
+__all__ = ["GraphOps", "graph_primitives", "documented_platforms", "audit", "markdown", "representative", "WIDE",
            "README_BEGIN", "README_END"]
 
 README_BEGIN = "<!-- op table: written by python -m ms_lr.tools.op_audit --readme README.md; do not edit -->"
@@ -30,13 +30,26 @@ README_END = "<!-- end of op table -->"
 
 #: Dtypes Ascend runs on its AI CPU (slow) for elementwise math: a schedule using them says so in the table.
 WIDE = {"Float64", "Int64"}
-_NODE = re.compile(r"= PrimFunc_(\w+)\(")
+# A node applies a primitive (``PrimFunc_Sin(...)`` for those generated from op definitions, ``BitwiseAnd(...)``
+# for older ones); a lower-case name is a call of a sub-graph, whose own nodes are in the same file.
+_NODE = re.compile(r"= (?:PrimFunc_)?([A-Z][A-Za-z0-9]*)\(")
+#: Graph-structure nodes, not kernels.
+STRUCTURE = {"MakeTuple", "TupleGetItem", "Return", "Depend", "UpdateState", "Load", "MakeList", "ListGetItem",
+             "Partial", "Switch", "StopGradient"}
 _TENSOR = re.compile(r"Tensor\[(\w+)\]")
 
 
-def graph_primitives(schedule: ms.nn.Cell, folder: str) -> Dict[str, Set[str]]:
-    """``{primitive: tensor dtypes it takes or gives}`` of ``schedule``'s graph, compiled for an int32 ``[1]`` step
-    (as an optimizer passes it), read from the saved ``validate`` IR (the graph after MindSpore's optimisations)."""
+class GraphOps(NamedTuple):
+    """What a compiled graph runs: each primitive with the tensor dtypes it takes or gives, and the number of
+    primitive nodes (kernels launched per evaluation on a backend that does not fuse them, as MindSpore's CPU)."""
+
+    primitives: Dict[str, Set[str]]
+    kernels: int
+
+
+def graph_primitives(schedule: ms.nn.Cell, folder: str) -> GraphOps:
+    """The primitives of ``schedule``'s graph, compiled for an int32 ``[1]`` step (as an optimizer passes it), read
+    from the saved ``validate`` IR (the graph after MindSpore's optimisations, sub-graphs included)."""
     ms.set_context(mode=ms.GRAPH_MODE, save_graphs=True, save_graphs_path=folder)
     try:
         schedule(Tensor(np.array([3], dtype=np.int32)))
@@ -46,13 +59,15 @@ def graph_primitives(schedule: ms.nn.Cell, folder: str) -> Dict[str, Set[str]]:
     if not files:
         raise RuntimeError(f"MindSpore saved no validate IR under {folder}")
     found: Dict[str, Set[str]] = {}
+    kernels = 0
     lines = open(files[-1], encoding="utf-8").read().splitlines()
     for i, line in enumerate(lines):
         node = _NODE.search(line)
-        if node:
+        if node and node.group(1) not in STRUCTURE:
             signature = lines[i + 1] if i + 1 < len(lines) else ""
             found.setdefault(node.group(1), set()).update(_TENSOR.findall(signature))
-    return found
+            kernels += 1
+    return GraphOps(found, kernels)
 
 
 def documented_platforms(primitive: str) -> Optional[Set[str]]:
@@ -72,52 +87,68 @@ def audit(schedules: Mapping[str, ms.nn.Cell]) -> List[Dict[str, object]]:
     rows = []
     with tempfile.TemporaryDirectory() as root:
         for i, (name, schedule) in enumerate(schedules.items()):
-            found = graph_primitives(schedule, os.path.join(root, str(i)))
+            found, kernels = graph_primitives(schedule, os.path.join(root, str(i)))
             undocumented = sorted(p for p in found if not {"Ascend", "GPU"} <= (documented_platforms(p) or set()))
             wide = sorted(set().union(*found.values()) & WIDE) if found else []
             rows.append({"schedule": name, "primitives": sorted(found), "undocumented": undocumented,
-                         "wide": wide, "kernels": len(found)})
+                         "wide": wide, "kernels": kernels})
     return rows
 
 
 def markdown(rows: List[Dict[str, object]]) -> str:
-    lines = ["| schedule | primitives in its compiled graph | not documented for Ascend and GPU | 64-bit dtypes |",
-             "|---|---|---|---|"]
+    lines = ["| schedule | kernels | primitives in its compiled graph | not documented for Ascend and GPU | "
+             "64-bit dtypes |", "|---|---|---|---|---|"]
     for row in rows:
-        lines.append(f"| {row['schedule']} | {', '.join(row['primitives'])} | "
+        lines.append(f"| {row['schedule']} | {row['kernels']} | {', '.join(row['primitives'])} | "
                      f"{', '.join(row['undocumented']) or 'none'} | {', '.join(row['wide']) or 'none'} |")
     return "\n".join(lines)
 
 
 def representative() -> Dict[str, ms.nn.Cell]:
     """Every built-in schedule family in a configuration that takes its heaviest path."""
-    import ms_lr
-    cosine = ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5)
+    from ms_lr.schedules.compose import CooldownLR, SequentialLR
+    from ms_lr.schedules.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineAnnealingWarmupRestarts
+    from ms_lr.schedules.cycles import CosineCyclesLR, PolyCyclesLR, TanhCyclesLR
+    from ms_lr.schedules.cyclic import CyclicLR, CyclicMomentum, OneCycleLR, OneCycleMomentum
+    from ms_lr.schedules.decay import (
+        ExponentialLR,
+        InverseSqrtLR,
+        LinearLR,
+        MultiStepLR,
+        PolynomialLR,
+        StepLR,
+        WarmupStableDecayLR,
+    )
+    from ms_lr.schedules.lambdas import TabulatedLR
+    from ms_lr.schedules.noise import NoisyLR
+    from ms_lr.schedules.swa import SWALR
+    from ms_lr.schedules.warmup import LinearWarmup
+    cosine = CosineAnnealingLR(0.1, 10_000, 1e-5)
     return {
+        "MindSpore's nn.CosineDecayLR (the anchor)": ms.nn.CosineDecayLR(1e-5, 0.1, 10_000),
         "CosineAnnealingLR": cosine,
-        "CosineAnnealingWarmRestarts(T_mult=2)": ms_lr.CosineAnnealingWarmRestarts(0.1, 1000, 2),
-        "CosineAnnealingWarmupRestarts": ms_lr.CosineAnnealingWarmupRestarts(1000, 1.5, 0.1, 1e-4, 100, 0.9),
-        "CosineCyclesLR(cycle_mul=1.5, k_decay=2)": ms_lr.CosineCyclesLR(0.1, 1000, 1e-5, 1.5, 0.5, 4, 2.0),
-        "TanhCyclesLR": ms_lr.TanhCyclesLR(0.1, 1000, cycle_limit=3),
-        "PolyCyclesLR": ms_lr.PolyCyclesLR(0.1, 1000, power=2.0, cycle_limit=3),
-        "LinearWarmup(cosine)": ms_lr.LinearWarmup(cosine, 500),
-        "StepLR": ms_lr.StepLR(0.1, 1000, 0.5),
-        "MultiStepLR": ms_lr.MultiStepLR(0.1, [3000, 6000, 9000], 0.1),
-        "ExponentialLR": ms_lr.ExponentialLR(0.1, 0.9999),
-        "PolynomialLR": ms_lr.PolynomialLR(0.1, 10_000, 2.0),
-        "WarmupStableDecayLR(1-sqrt)": ms_lr.WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="1-sqrt"),
-        "WarmupStableDecayLR(rsqrt, exp)": ms_lr.WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="exp",
-                                                                     stable="rsqrt"),
-        "InverseSqrtLR": ms_lr.InverseSqrtLR(0.1, 4000),
-        "CyclicLR(exp_range)": ms_lr.CyclicLR(0.001, 0.1, 2000, 1000, "exp_range", 0.9999, cycle_momentum=False),
-        "OneCycleLR": ms_lr.OneCycleLR(0.1, 10_000, cycle_momentum=False),
-        "OneCycleMomentum": ms_lr.OneCycleMomentum(10_000),
-        "CyclicMomentum": ms_lr.CyclicMomentum(0.8, 0.9, 2000),
-        "SWALR": ms_lr.SWALR(0.1, 0.01, 1000),
-        "SequentialLR(linear, 1e-5)": ms_lr.SequentialLR([ms_lr.LinearLR(0.1, 0.1, 1.0, 500), 1e-5], [500]),
-        "CooldownLR(cosine)": ms_lr.CooldownLR(cosine, 8000, 2000),
-        "NoisyLR(cosine)": ms_lr.NoisyLR(cosine, 100, 9000),
-        "TabulatedLR": ms_lr.TabulatedLR(np.linspace(0.1, 0.0, 1000).tolist()),
+        "CosineAnnealingWarmRestarts(T_mult=2)": CosineAnnealingWarmRestarts(0.1, 1000, 2),
+        "CosineAnnealingWarmupRestarts": CosineAnnealingWarmupRestarts(1000, 1.5, 0.1, 1e-4, 100, 0.9),
+        "CosineCyclesLR(cycle_mul=1.5, k_decay=2)": CosineCyclesLR(0.1, 1000, 1e-5, 1.5, 0.5, 4, 2.0),
+        "TanhCyclesLR": TanhCyclesLR(0.1, 1000, cycle_limit=3),
+        "PolyCyclesLR": PolyCyclesLR(0.1, 1000, power=2.0, cycle_limit=3),
+        "LinearWarmup(cosine)": LinearWarmup(cosine, 500),
+        "StepLR": StepLR(0.1, 1000, 0.5),
+        "MultiStepLR": MultiStepLR(0.1, [3000, 6000, 9000], 0.1),
+        "ExponentialLR": ExponentialLR(0.1, 0.9999),
+        "PolynomialLR": PolynomialLR(0.1, 10_000, 2.0),
+        "WarmupStableDecayLR(1-sqrt)": WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="1-sqrt"),
+        "WarmupStableDecayLR(rsqrt, exp)": WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="exp", stable="rsqrt"),
+        "InverseSqrtLR": InverseSqrtLR(0.1, 4000),
+        "CyclicLR(exp_range)": CyclicLR(0.001, 0.1, 2000, 1000, "exp_range", 0.9999, cycle_momentum=False),
+        "OneCycleLR": OneCycleLR(0.1, 10_000, cycle_momentum=False),
+        "OneCycleMomentum": OneCycleMomentum(10_000),
+        "CyclicMomentum": CyclicMomentum(0.8, 0.9, 2000),
+        "SWALR": SWALR(0.1, 0.01, 1000),
+        "SequentialLR(linear, 1e-5)": SequentialLR([LinearLR(0.1, 0.1, 1.0, 500), 1e-5], [500]),
+        "CooldownLR(cosine)": CooldownLR(cosine, 8000, 2000),
+        "NoisyLR(cosine)": NoisyLR(cosine, 100, 9000),
+        "TabulatedLR": TabulatedLR(np.linspace(0.1, 0.0, 1000).tolist()),
     }
 
 
