@@ -43,7 +43,12 @@ def test_64_bit_dtypes_appear_only_where_a_schedule_documents_them(audited):
 
 
 def test_readme_op_table_is_current(audited):
+    import mindspore as ms
+
     from ms_lr.tools.op_audit import README_BEGIN, README_END
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert audited["table"] in readme.split(README_BEGIN)[1].split(README_END)[0], \
+    block = (ROOT / "README.md").read_text(encoding="utf-8").split(README_BEGIN)[1].split(README_END)[0]
+    if f"MindSpore {ms.__version__} " not in block:
+        pytest.skip(f"README's op table is from another MindSpore than {ms.__version__} (which compiles some "
+                    f"schedules to other kernels)")
+    assert audited["table"] in block, \
         "README's op table is stale: run make readme"

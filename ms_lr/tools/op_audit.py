@@ -156,7 +156,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ms_lr.tools.op_audit", description=__doc__.split("\n")[0])
     parser.add_argument("--readme", help="write the table into this README's op section")
     args = parser.parse_args(argv)
-    table = markdown(audit(representative()))
+    table = f"Compiled by MindSpore {ms.__version__} for the CPU.\n\n" + markdown(audit(representative()))
     print(table)
     if args.readme:
         rewrite_block(args.readme, README_BEGIN, README_END, lambda: table)
