@@ -11,7 +11,7 @@ from typing import Any, Dict, Optional, Sequence, Tuple
 
 from ms_lr.config import huggingface, mindcv, timm
 from ms_lr.config.entry import Context, Name
-from ms_lr.config.names import check_keys, closest
+from ms_lr.config.names import check_keys, closest, did_you_mean, refusal
 from ms_lr.core.schedule import Schedule
 
 __all__ = ["get_scheduler", "create_scheduler_v2", "create_scheduler"]
@@ -22,10 +22,9 @@ def _entry(entries: Sequence[Name], name: str, library: str, refused: Dict[str, 
     if name in by_name:
         return by_name[name]
     if name in refused:
-        raise ValueError(f"{library}'s {name!r} is not a schedule of the step: {refused[name]}")
-    options = closest(str(name), list(by_name))
-    hint = f"did you mean {' or '.join(map(repr, options))}? " if options else ""
-    raise ValueError(f"unknown {library} schedule {name!r}; {hint}names: {', '.join(by_name)}")
+        raise ValueError(refusal(library, name, refused[name]))
+    raise ValueError(f"unknown {library} schedule {name!r}; {did_you_mean(closest(str(name), list(by_name)))}"
+                     f"names: {', '.join(by_name)}")
 
 
 def _build(entry: Name, given: Dict[str, Any], context: Context) -> Schedule:
@@ -146,5 +145,3 @@ def create_scheduler(steps_per_epoch: int, scheduler: str = "constant", lr: floa
              "milestones": None if milestones is None else list(milestones), "num_epochs": num_epochs,
              "num_cycles": num_cycles, "cycle_decay": cycle_decay, "lr_epoch_stair": lr_epoch_stair}
     return _build(entry, given, Context())
-
-

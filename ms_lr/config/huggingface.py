@@ -157,9 +157,6 @@ _EXAMPLE = {"learning_rate": 0.1, "num_warmup_steps": 10, "num_training_steps": 
 def schedule(name: str, given: Dict[str, Any], context: Context) -> Schedule:
     """The schedule of Hugging Face's ``name`` with the arguments ``given`` (``scheduler_specific_kwargs``
     flattened into them)."""
-    if name in METRIC_DRIVEN:
-        raise ValueError(f"{context.where()}Hugging Face's {name!r} is not a schedule of the step: "
-                         f"{METRIC_DRIVEN[name]}")
     specific, needs_warmup, needs_total, make = SPECIFIC[name]
     args = dict(given)
     nested = args.pop("scheduler_specific_kwargs", None) or {}

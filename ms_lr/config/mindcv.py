@@ -30,7 +30,7 @@ NAMES = ("constant", "cosine_decay", "warmup_cosine_decay", "exponential_decay",
 KEYS = ("steps_per_epoch",) + tuple(DEFAULTS)
 
 
-def _stair(main: Schedule, a: Dict[str, Any], per_epoch: int) -> Schedule:
+def _stair(main: Schedule, per_epoch: int) -> Schedule:
     """A schedule of the epoch, constant within each (mindcv's ``lr_epoch_stair``)."""
     return PerEpoch(main, per_epoch) if per_epoch > 1 else main
 
@@ -39,7 +39,7 @@ def _main(scheduler: str, a: Dict[str, Any], per_epoch: int) -> Schedule:
     """The decay phase, from its own step 0 (after the warmup)."""
     lr, stair, epochs = a["lr"], a["lr_epoch_stair"], a["num_epochs"] - a["warmup_epochs"]
     unit = 1 if stair else per_epoch   # the schedule's steps per epoch
-    wrap = (lambda main: _stair(main, a, per_epoch)) if stair else (lambda main: main)
+    wrap = (lambda main: _stair(main, per_epoch)) if stair else (lambda main: main)
     if scheduler in ("cosine_decay", "warmup_cosine_decay"):
         return wrap(CosineCyclesLR(lr, a["decay_epochs"] * unit, min_lr=a["min_lr"], cycle_decay=a["cycle_decay"],
                                    cycle_limit=a["num_cycles"]))
@@ -62,11 +62,11 @@ def _main(scheduler: str, a: Dict[str, Any], per_epoch: int) -> Schedule:
     if scheduler == "polynomial_decay":
         return wrap(PolynomialLR(lr, total_iters=epochs * unit, power=a["decay_rate"]))
     if scheduler == "step_decay":
-        return _stair(StepLR(lr, a["decay_epochs"], a["decay_rate"]), a, per_epoch)
+        return _stair(StepLR(lr, a["decay_epochs"], a["decay_rate"]), per_epoch)
     if scheduler == "multi_step_decay":
         milestones = sorted(a["milestones"] or [])
         main = MultiStepLR(lr, milestones, a["decay_rate"]) if milestones else FixedLR(lr)
-        return _stair(main, a, per_epoch)
+        return _stair(main, per_epoch)
     return FixedLR(lr)
 
 

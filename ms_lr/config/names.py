@@ -17,7 +17,8 @@ from ms_lr.config import huggingface, mindcv, mindformers, timm
 from ms_lr.config.entry import Context, Name, native, shared
 from ms_lr.core.schedule import declared_types
 
-__all__ = ["table", "lookup", "accepted_names", "registered", "schedule_class", "check_keys", "closest"]
+__all__ = ["table", "lookup", "accepted_names", "registered", "schedule_class", "check_keys", "closest",
+           "did_you_mean", "refusal"]
 
 def table() -> Mapping[str, Name]:
     """Every accepted name, ms_lr's own first (read-only; built once for each set of declared types). A
@@ -62,8 +63,14 @@ def closest(word: str, candidates: Sequence[str], limit: int = 3) -> List[str]:
     return [name for match in matches for name in folded[match]][:limit]
 
 
-def _did_you_mean(options: List[str]) -> str:
+def did_you_mean(options: List[str]) -> str:
+    """``"did you mean 'a' or 'b'? "``, or nothing without options."""
     return f"did you mean {' or '.join(repr(o) for o in options)}? " if options else ""
+
+
+def refusal(library: str, name: str, instead: str) -> str:
+    """The error for another library's name that follows a metric rather than the step, with what to use."""
+    return f"{library}'s {name!r} is not a schedule of the step: {instead}"
 
 
 def lookup(name: Any) -> Name:
@@ -76,9 +83,9 @@ def lookup(name: Any) -> Name:
         raise ValueError(f"{name} takes a Python function, which a config cannot hold; build it in code")
     for library, refused in (("Hugging Face", huggingface.METRIC_DRIVEN), ("timm", timm.REFUSED)):
         if name in refused:
-            raise ValueError(f"{library}'s {name!r} is not a schedule of the step: {refused[name]}")
+            raise ValueError(refusal(library, name, refused[name]))
     suggestions = closest(name, list(names)) if isinstance(name, str) else []
-    raise ValueError(f"unknown schedule type {name!r}; {_did_you_mean(suggestions)}"
+    raise ValueError(f"unknown schedule type {name!r}; {did_you_mean(suggestions)}"
                      f"accepted types: {', '.join(accepted_names())}")
 
 
@@ -88,7 +95,7 @@ def schedule_class(name: Any) -> type:
     if isinstance(name, str) and name in classes:
         return classes[name]
     suggestions = closest(name, list(classes)) if isinstance(name, str) else []
-    raise ValueError(f"unknown schedule class {name!r}; {_did_you_mean(suggestions)}"
+    raise ValueError(f"unknown schedule class {name!r}; {did_you_mean(suggestions)}"
                      f"classes: {', '.join(sorted(classes))}")
 
 

@@ -13,7 +13,7 @@ warmup over the start of the schedule; a ``tanh`` warmup ramps to the curve's va
 steps, drawn from a hash of the step instead of torch's generator.
 """
 import math
-from typing import Any, Dict, List, Optional, Tuple, Union
+from typing import Any, Dict, List, Optional, Union
 
 import numpy as np
 from mindspore import Tensor
@@ -86,29 +86,26 @@ def _fractional_step(lr: float, interval: float, rate: float) -> Schedule:
     return PiecewiseConstantLR(milestones, values)
 
 
-def _plan(args: Dict[str, Any]) -> Tuple[str, Dict[str, Any]]:
-    """The name and every argument, defaults filled and times in the schedule's units (epochs or updates)."""
-    given = {key: value for key, value in args.items() if key != "sched"}
+def _plan(sched: str, given: Dict[str, Any]) -> Dict[str, Any]:
+    """Every argument of ``sched``, defaults filled and times in the schedule's units (epochs or updates)."""
     full = {**DEFAULTS, **given}
-    sched = args.get("sched", "cosine")
     if full["decay_epochs"] is None:
         full["decay_epochs"] = 0.2 if sched in ("wsd", "rsqrt") else 90
     per_epoch = 1 if full["step_on_epochs"] else full["updates_per_epoch"]
     full["t_initial"] = full["num_epochs"] * per_epoch
-    full["warmup_t"] = full["warmup_epochs"] * per_epoch
+    full["warmup_t"] = _steps(full["warmup_epochs"] * per_epoch, "warmup_epochs * updates_per_epoch")
     full["decay_t"] = full["decay_epochs"] * per_epoch
     full["milestones_t"] = [m * per_epoch for m in full["decay_milestones"]]
     full["cooldown_t"] = full["cooldown_epochs"] * per_epoch
     full["timescale_t"] = None if full["stable_timescale"] is None else full["stable_timescale"] * per_epoch
-    return sched, full
+    return full
 
 
 def _with_warmup(main: Schedule, a: Dict[str, Any], end_lr: Optional[float] = None) -> Schedule:
-    warmup = _steps(a["warmup_t"], "warmup_epochs * updates_per_epoch")
-    if not warmup:
+    if not a["warmup_t"]:
         return main
-    return LinearWarmup(main, warmup, start_lr=a["warmup_lr"], end_lr=a["learning_rate"] if end_lr is None else end_lr,
-                        warmup_prefix=a["warmup_prefix"])
+    return LinearWarmup(main, a["warmup_t"], start_lr=a["warmup_lr"],
+                        end_lr=a["learning_rate"] if end_lr is None else end_lr, warmup_prefix=a["warmup_prefix"])
 
 
 def _cycles(cls: type, a: Dict[str, Any], **shape: Any) -> Schedule:
@@ -125,7 +122,7 @@ def _in_steps(sched: str, a: Dict[str, Any]) -> Schedule:
         return _with_warmup(_cycles(PolyCyclesLR, a, power=a["decay_rate"], k_decay=a["k_decay"]), a)
     if sched == "tanh":
         main = _cycles(TanhCyclesLR, a)
-        warmup = _steps(a["warmup_t"], "warmup_epochs * updates_per_epoch")
+        warmup = a["warmup_t"]
         # timm ramps a tanh warmup to the curve where the warmup ends (its first value with warmup_prefix).
         end = lr if a["warmup_prefix"] or not warmup else float(main.value(Tensor(np.int32(warmup))).asnumpy())
         return _with_warmup(main, a, end_lr=end)
@@ -144,7 +141,7 @@ def _in_steps(sched: str, a: Dict[str, Any]) -> Schedule:
     if sched == "constant":
         return _with_warmup(FixedLR(lr), a)
     # wsd / rsqrt: the warmup is always a prefix; with warmup_prefix=False the rest fits within num_epochs.
-    warmup = _steps(a["warmup_t"], "warmup_epochs * updates_per_epoch")
+    warmup = a["warmup_t"]
     length = a["t_initial"] if a["warmup_prefix"] else a["t_initial"] - warmup
     decay = a["decay_epochs"] * length if 0 < a["decay_epochs"] < 1 else a["decay_t"]
     decay = int(round(decay))
@@ -161,8 +158,6 @@ def _in_steps(sched: str, a: Dict[str, Any]) -> Schedule:
 
 def schedule(sched: str, given: Dict[str, Any], context: Context) -> Schedule:
     """The schedule of timm's ``sched`` with ``create_scheduler_v2``'s arguments ``given``, over optimizer steps."""
-    if sched in REFUSED:
-        raise ValueError(f"{context.where()}timm's {sched!r} is not a schedule of the step: {REFUSED[sched]}")
     given = dict(given)
     given.setdefault("updates_per_epoch", context.steps_per_epoch)
     if "learning_rate" not in given or given["updates_per_epoch"] is None:
@@ -172,7 +167,7 @@ def schedule(sched: str, given: Dict[str, Any], context: Context) -> Schedule:
     per_epoch = given["updates_per_epoch"]
     if isinstance(per_epoch, bool) or not isinstance(per_epoch, int) or per_epoch < 1:
         raise ValueError(f"{context.where()}updates_per_epoch must be an int >= 1, got {per_epoch!r}")
-    _, args = _plan({**given, "sched": sched})
+    args = _plan(sched, given)
     inner = _with_noise(_in_steps(sched, args), args)
     return PerEpoch(inner, per_epoch) if args["step_on_epochs"] else inner
 
@@ -197,7 +192,7 @@ def _with_noise(inner: Schedule, a: Dict[str, Any]) -> Schedule:
 def num_epochs(sched: str, given: Dict[str, Any]) -> int:
     """The epochs to train, as ``create_scheduler_v2`` returns them: the cycles and the cool-down for cycle
     schedules (cosine, tanh, poly), ``num_epochs`` (plus the warmup where it is a prefix) for the others."""
-    _, a = _plan({**given, "sched": sched})
+    a = _plan(sched, given)
     if sched in ("cosine", "tanh", "poly"):
         cycles = max(1, a["cycle_limit"])
         if a["cycle_mul"] == 1.0:

@@ -48,8 +48,7 @@ class _LimitedCycles(Schedule, abstract=True):
             self.length, self.length_step = cycle_steps, i32(cycle_steps)
             self.inv_length, self.inv_length64 = f32(1.0 / cycle_steps), f64(1.0 / cycle_steps)
             entries = min(cycle_limit, INT32_MAX // cycle_steps + 1)
-            self.starts_list = [j * cycle_steps for j in range(1, min(entries, cycle_limit) + 1)
-                                if j * cycle_steps <= INT32_MAX]
+            self.starts_list = [j * cycle_steps for j in range(1, entries + 1) if j * cycle_steps <= INT32_MAX]
             if entries <= TABLE_LIMIT:
                 self.peaks: Optional[Tensor] = Tensor(np.array(
                     [peak_lr * cycle_decay**j for j in range(entries)] + [min_lr], dtype=np.float32))
