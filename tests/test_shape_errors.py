@@ -1,4 +1,7 @@
 """The construction errors the new shapes raise beyond their argument rules, each naming the argument and the fix."""
+import time
+from fractions import Fraction
+
 import pytest
 
 import ms_lr
@@ -15,6 +18,10 @@ CASES = [
     (lambda: ms_lr.NoisyLR(ms_lr.FixedLR(0.1), 100, 50), ValueError, r"end_step must be after start_step"),
     (lambda: ms_lr.NoisyLR(ms_lr.FixedLR(0.1), pct=1.0), ValueError, r"pct must be < 1.0"),
     (lambda: ms_lr.SequentialLR([ms_lr.FixedLR(0.1), "1e-5"], [5]), TypeError, r"schedules\[1\]"),
+    (lambda: ms_lr.CosineCyclesLR(0.1, 1, cycle_mul=1.00001, cycle_limit=10**6), ValueError,
+     r"cycle_mul=1.00001 makes more than 65,536 cycles"),
+    (lambda: ms_lr.CyclicMomentum(0.8, 0.9, step_size_up=2**30, step_size_down=2**30), ValueError,
+     r"^For 'CyclicMomentum', step_size_up \+ step_size_down must be <= 2\*\*31 - 1"),
 ]
 
 
@@ -22,3 +29,22 @@ CASES = [
 def test_a_bad_shape_argument_is_named_at_construction(make, error, pattern):
     with pytest.raises(error, match=pattern):
         make()
+
+
+@pytest.mark.parametrize("cycle_mul", [1.00001, 1.001, 2.0])
+def test_many_cycles_are_counted_quickly_and_their_restarts_exactly(cycle_mul):
+    """A multiplier near 1 makes thousands of cycles: their starts are counted in well under a second (exact
+    rational powers took minutes), and each restart is the ceiling of the exact rational start."""
+    began = time.perf_counter()
+    try:
+        schedule = ms_lr.CosineCyclesLR(0.1, 3, cycle_mul=cycle_mul, cycle_limit=10**6)
+    except ValueError:
+        schedule = None          # more cycles than the table holds: refused, also quickly
+    assert time.perf_counter() - began < 5.0
+    if schedule is None:
+        return
+    mult, start, length, restarts = Fraction(cycle_mul), Fraction(0), Fraction(3), []
+    for _ in schedule.starts_list[:200]:
+        start, length = start + length, length * mult
+        restarts.append(-(-start.numerator // start.denominator))
+    assert schedule.starts_list[:200] == restarts

@@ -19,9 +19,10 @@ def _cycles(k: np.ndarray, cycle_steps: int, cycle_mul: float, cycle_limit: int)
         index = np.minimum(k // cycle_steps, cycle_limit)
         return index, k - index * cycle_steps, np.full(k.shape, float(cycle_steps))
     last = int(k.max(initial=0))
-    starts = [Fraction(0)]
+    starts, length = [Fraction(0)], Fraction(cycle_steps)
     while starts[-1] <= last and len(starts) <= cycle_limit:
-        starts.append(starts[-1] + cycle_steps * m ** (len(starts) - 1))
+        starts.append(starts[-1] + length)
+        length *= m
     # Exact rational starts, rounded once to float64; step k is in the last cycle whose start is <= k.
     begins = np.array([float(s) for s in starts])
     index = np.searchsorted(begins, k, side="right") - 1

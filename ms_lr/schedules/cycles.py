@@ -2,6 +2,7 @@
 each with a lower peak than the one before, then the floor (the shapes of timm's cycle schedulers, mindcv's
 cosine decay and SGDR with a budget of restarts)."""
 import math
+from decimal import ROUND_CEILING, Context, Decimal
 from fractions import Fraction
 from typing import Annotated, List, Optional, Tuple
 
@@ -30,6 +31,25 @@ TABLE_LIMIT = 65536
 HALF_PI = f32(math.pi / 2.0)
 
 
+# The starts S_j in 80 significant digits: after the 65,536 additions and multiplications of the largest table their
+# error is below 1e-60 (S_j < 2**32), so a start whose distance to an integer exceeds _NEAR has its ceiling from this
+# value; the few that come closer (cycle_mul = 2 lands on integers) are settled with exact rationals.
+_EXACT = Context(prec=80)
+_NEAR = Decimal("1e-50")
+
+
+def _ceiling(start: Decimal, cycle_steps: int, cycle_mul: float, j: int) -> Tuple[int, float]:
+    """``(ceil(S_j), ceil(S_j) - S_j)`` of the start ``S_j`` that ``start`` approximates."""
+    first = int(start.to_integral_value(rounding=ROUND_CEILING))
+    gap = Decimal(first) - start
+    if _NEAR < gap < 1 - _NEAR:
+        return first, float(gap)
+    mult = Fraction(cycle_mul)
+    exact = cycle_steps * (mult**j - 1) / (mult - 1)
+    first = math.ceil(exact)
+    return first, float(first - exact)
+
+
 class _LimitedCycles(Schedule, abstract=True):
     """Cycle ``j`` lasts ``T m**j`` real steps (``m = cycle_mul``), peaks at ``peak_lr * cycle_decay**j``, and
     ``cycle_limit`` cycles run; after them the lr is ``min_lr``. The cycle a step is in comes from exact rational
@@ -56,22 +76,26 @@ class _LimitedCycles(Schedule, abstract=True):
                 self.peaks = None
                 self.peak, self.decay = f32(peak_lr), IntegerPower(cycle_decay)
             return
-        starts = [Fraction(0)]
-        while len(starts) <= cycle_limit and math.ceil(starts[-1]) <= INT32_MAX:
-            if len(starts) > TABLE_LIMIT:
+        # firsts[j] = ceil(S_j), gaps[j] = ceil(S_j) - S_j for the real starts S_j = T (m**j - 1) / (m - 1).
+        firsts, gaps, lengths = [0], [0.0], []
+        start, length, mult = Decimal(0), Decimal(cycle_steps), Decimal(cycle_mul)
+        while len(firsts) <= cycle_limit and firsts[-1] <= INT32_MAX:
+            if len(firsts) > TABLE_LIMIT:
                 raise ValueError(f"cycle_mul={cycle_mul} makes more than {TABLE_LIMIT:,} cycles within the int32 "
                                  f"step range (cycle_limit={cycle_limit}); ms_lr keeps each restart an exact step in "
                                  f"a table of at most {TABLE_LIMIT:,}")
-            length = cycle_steps * mult ** (len(starts) - 1)
             if length < 1:
-                raise ValueError(f"cycle_mul={cycle_mul} makes cycle {len(starts) - 1} {float(length):.3g} steps "
+                raise ValueError(f"cycle_mul={cycle_mul} makes cycle {len(firsts) - 1} {float(length):.3g} steps "
                                  f"long (cycle_steps={cycle_steps}, cycle_limit={cycle_limit}); every cycle must be "
                                  f"at least one step")
-            starts.append(starts[-1] + length)
+            lengths.append(length)
+            start, length = _EXACT.add(start, length), _EXACT.multiply(length, mult)
+            first, gap = _ceiling(start, cycle_steps, cycle_mul, len(firsts))
+            firsts.append(first)
+            gaps.append(gap)
         # Entry j < cycle_limit is cycle j, from ceil(S_j) to ceil(S_{j+1}); entry cycle_limit (if it begins within
         # the int32 range) is the floor after the last cycle.
-        cycles = len(starts) - 1
-        firsts = [math.ceil(s) for s in starts]
+        cycles = len(firsts) - 1
         tail = cycles == cycle_limit and firsts[-1] <= INT32_MAX
         entry_firsts = firsts[:cycles] + ([firsts[-1]] if tail else [])
         self.search = SortedSteps(entry_firsts)
@@ -82,13 +106,12 @@ class _LimitedCycles(Schedule, abstract=True):
         self.lasts = Tensor(np.array(lasts, dtype=np.int32))
         # Real steps done and left, each an exact integer plus a non-negative fraction of its own (no cancellation):
         # done = (k - first) + (first - S_j), left = (last - k) + (S_{j+1} - last).
-        self.done_extra = Tensor(np.array([float(firsts[j] - starts[j]) for j in range(cycles)] +
-                                          ([1.0] if tail else []), dtype=np.float32))
-        self.left_extra = Tensor(np.array([float(starts[j + 1] - lasts[j]) for j in range(cycles)] +
+        self.done_extra = Tensor(np.array(gaps[:cycles] + ([1.0] if tail else []), dtype=np.float32))
+        self.left_extra = Tensor(np.array([firsts[j + 1] - lasts[j] - gaps[j + 1] for j in range(cycles)] +
                                           ([0.0] if tail else []), dtype=np.float32))
-        lengths = [cycle_steps * mult ** j for j in range(cycles)] + ([Fraction(1)] if tail else [])
-        self.inv_lengths = Tensor(np.array([float(1 / length) for length in lengths], dtype=np.float32))
-        self.inv_lengths64 = Tensor(np.array([float(1 / length) for length in lengths], dtype=np.float64))
+        inverse = [float(1 / length) for length in lengths] + ([1.0] if tail else [])
+        self.inv_lengths = Tensor(np.array(inverse, dtype=np.float32))
+        self.inv_lengths64 = Tensor(np.array(inverse, dtype=np.float64))
         self.peaks = Tensor(np.array([peak_lr * cycle_decay**j for j in range(cycles)] + ([min_lr] if tail else []),
                                      dtype=np.float32))
 

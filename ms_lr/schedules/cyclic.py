@@ -102,9 +102,7 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
         super().__init__()
         if cycle_momentum:
             _momentum_notice("CyclicLR")
-        down = step_size_up if step_size_down is None else step_size_down
-        if step_size_up + down > INT32_MAX:
-            raise ValueError(f"step_size_up + step_size_down must be <= 2**31 - 1, got {step_size_up + down}")
+        down = _step_size_down(step_size_up, step_size_down)
         self.up, self.total = step_size_up, step_size_up + down
         self.total_steps = i32(self.total)
         self.inv_up, self.inv_down = f32(1.0 / step_size_up), f32(1.0 / down)
@@ -156,6 +154,14 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
                               c["mode"], c["gamma"])
 
 
+def _step_size_down(step_size_up: int, step_size_down: Optional[int]) -> int:
+    """The steps back (``step_size_up`` when not given), checked so that a cycle fits the int32 step range."""
+    down = step_size_up if step_size_down is None else step_size_down
+    if step_size_up + down > INT32_MAX:
+        raise ValueError(f"step_size_up + step_size_down must be <= 2**31 - 1, got {step_size_up + down}")
+    return down
+
+
 class CyclicMomentum(Equivalent, reference=cyclic_momentum):
     r"""The momentum ``CyclicLR`` cycles, as torch's ``CyclicLR(cycle_momentum=True)`` sets it: the lr's wave
     mirrored, from ``max_momentum`` at each cycle's start down to ``base_momentum`` at the lr's peak.
@@ -189,6 +195,7 @@ class CyclicMomentum(Equivalent, reference=cyclic_momentum):
                  step_size_down: Optional[PositiveSteps] = None,
                  mode: Literal["triangular", "triangular2", "exp_range"] = "triangular", gamma: Decay = 1.0):
         super().__init__()
+        _step_size_down(step_size_up, step_size_down)   # checked here, so the error names this class
         self.native = CyclicLR(max_momentum, base_momentum, step_size_up, step_size_down, mode, gamma,
                                cycle_momentum=False)
 
