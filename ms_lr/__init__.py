@@ -14,6 +14,7 @@ from ms_lr.config import (
     registered,
 )
 from ms_lr.core.schedule import Schedule, evaluate
+from ms_lr.core.unshared import UnsharedScheduleWarning
 from ms_lr.schedules.compose import CooldownLR, Offset, PerEpoch, Product, Scaled, SequentialLR
 from ms_lr.schedules.constant import FixedLR
 from ms_lr.schedules.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineAnnealingWarmupRestarts
@@ -69,7 +70,8 @@ __all__ = [
     "CosineDecayLR", "WarmUpLR", "PolynomialDecayLR", "ExponentialDecayLR", "NaturalExpDecayLR", "InverseDecayLR",
     "ConstantWarmUpLR", "LinearWithWarmUpLR", "CosineWithWarmUpLR", "CosineWithRestartsAndWarmUpLR",
     "PolynomialWithWarmUpLR", "ConstantWithCoolDownLR",
-    "LRMonitor", "ReduceLROnPlateau", "grouped_lr_schedule", "share_schedules", "LRScheduler",
+    "LRMonitor", "ReduceLROnPlateau", "grouped_lr_schedule", "share_schedules", "UnsharedScheduleWarning",
+    "LRScheduler",
     "build", "load", "dump", "accepted_names", "get_scheduler", "create_scheduler_v2", "create_scheduler",
 ]
 __version__ = "0.3.0"

@@ -194,3 +194,28 @@ def test_parameter_free_cells_stay_out_of_the_tree_and_a_factor_stays_in():
     opt = ms_lr.share_schedules(nn.SGD(make_net().trainable_params(), learning_rate=product))
     # The factor is found by the optimizer, so checkpoints save it.
     assert any(param is reducible.factor for param in opt.parameters_dict().values())
+
+
+@pytest.mark.parametrize("grouped, shared, warns", [(True, False, True), (True, True, False), (False, False, False)])
+def test_a_grouped_optimizer_without_sharing_warns_once(grouped, shared, warns, monkeypatch):
+    """The warning comes at the first step of a grouped nn optimizer that holds its schedule once per parameter,
+    once per process, and names the fix; a shared or ungrouped optimizer is silent."""
+    import warnings
+    monkeypatch.setattr(ms_lr.core.unshared, "_warned", False)
+    ms.set_context(mode=ms.GRAPH_MODE)
+    caught = []
+    for _ in range(2):
+        net = nn.SequentialCell([nn.Dense(4, 4), nn.Dense(4, 1)])
+        lr = ms_lr.CosineAnnealingLR(0.1, 100)
+        params = [{"params": net.trainable_params(), "lr": lr}] if grouped else net.trainable_params()
+        optimizer = nn.SGD(params, learning_rate=lr if not grouped else 0.1)
+        if shared:
+            ms_lr.share_schedules(optimizer)
+        step = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), optimizer)
+        with warnings.catch_warnings(record=True) as record:
+            warnings.simplefilter("always")
+            step(Tensor(np.ones((2, 4), np.float32)), Tensor(np.ones((2, 1), np.float32)))
+        caught += [w for w in record if issubclass(w.category, ms_lr.UnsharedScheduleWarning)]
+    assert len(caught) == (1 if warns else 0)
+    if warns:
+        assert "4 times here" in str(caught[0].message) and "ms_lr.share_schedules(optimizer)" in str(caught[0].message)

@@ -32,6 +32,7 @@ from typing import Any, Callable, Dict, List, Literal, Optional, Union
 
 import numpy as np
 from mindspore import Tensor
+from mindspore.nn import Cell
 from mindspore.nn.learning_rate_schedule import LearningRateSchedule
 
 from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, ChoiceRule, FlagRule, FunctionRule, LrRule, OptionalRule, Rule
@@ -39,6 +40,7 @@ from ms_lr.core.blocks import OutOfTreeBlocks
 from ms_lr.core.docs import readable, with_shared_sections
 from ms_lr.core.habits import ATTRIBUTE_HABITS, attribute_habit, refuse_torch_habits, renamed_arguments
 from ms_lr.core.steps import step_tensor, to_step
+from ms_lr.core.unshared import warn_if_held_per_parameter
 
 __all__ = ["Schedule", "ScheduleRule", "ScheduleOrLrRule", "ScheduleListRule", "evaluate", "declared_types",
            "arguments", "rule_for", "named_errors", "OPERATORS"]
@@ -126,6 +128,19 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
     def __init__(self) -> None:
         super().__init__()
         self._config: Dict[str, Any] = {}
+
+    @property
+    def compile_phase(self) -> Any:
+        return self._compile_phase
+
+    @compile_phase.setter
+    def compile_phase(self, value: Any) -> None:
+        # MindSpore sets this on every cell of the tree before each launch; the first time, a schedule held once
+        # per parameter (a grouped nn optimizer without share_schedules) says so.
+        if not self.__dict__.get("_placement_checked", False):
+            object.__setattr__(self, "_placement_checked", True)
+            warn_if_held_per_parameter(self)
+        Cell.compile_phase.fset(self, value)
 
     def __getattr__(self, name: str) -> Any:
         # torch's scheduler methods (step, get_last_lr, state_dict, ...): say what ms_lr does instead.
