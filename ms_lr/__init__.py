@@ -54,6 +54,7 @@ from ms_lr.schedules.swa import SWALR
 from ms_lr.schedules.warmup import ConstantWarmup, LinearWarmup
 from ms_lr.training.callbacks import LRMonitor, ReduceLROnPlateau
 from ms_lr.training.groups import grouped_lr_schedule
+from ms_lr.training.lr_find import LRFinderResult, lr_find
 from ms_lr.training.sharing import share_schedules
 from ms_lr.training.torch_style import LRScheduler
 
@@ -71,7 +72,7 @@ __all__ = [
     "ConstantWarmUpLR", "LinearWithWarmUpLR", "CosineWithWarmUpLR", "CosineWithRestartsAndWarmUpLR",
     "PolynomialWithWarmUpLR", "ConstantWithCoolDownLR",
     "LRMonitor", "ReduceLROnPlateau", "grouped_lr_schedule", "share_schedules", "UnsharedScheduleWarning",
-    "LRScheduler",
+    "LRScheduler", "lr_find", "LRFinderResult",
     "build", "load", "dump", "accepted_names", "get_scheduler", "create_scheduler_v2", "create_scheduler",
 ]
 __version__ = "0.3.0"

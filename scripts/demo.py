@@ -1,8 +1,11 @@
-"""ms_lr demo: train a two-moons classifier with a warmup + cosine-restarts schedule, in GRAPH_MODE.
+"""ms_lr demo: find the peak lr with the lr range test, then train a two-moons classifier with a warmup + cosine-
+restarts schedule peaking there, in GRAPH_MODE.
 
-The schedule is passed straight to nn.Adam and runs inside the compiled training step, driven by the optimizer's
-global_step; Model.train runs it with an LRMonitor callback. Prints a per-epoch table (loss, accuracy, lr) and writes
-lr_curve.png (the lr the optimizer applied, overlaid with the NumPy reference), loss_curve.png and lr_monitor.csv.
+ms_lr.lr_find trains the network for up to 100 steps with a rising lr and restores it exactly; its suggestion is the
+schedule's max_lr (lr_find.png shows the test). The schedule is passed straight to nn.Adam and runs inside the
+compiled training step, driven by the optimizer's global_step; Model.train runs it with an LRMonitor callback.
+Prints a per-epoch table (loss, accuracy, lr) and writes lr_curve.png (the lr the optimizer applied, overlaid with
+the NumPy reference), loss_curve.png, lr_monitor.csv, lr_find.png and lr_find.csv.
 
     python scripts/demo.py [--epochs 40] [--out-dir .]
 """
@@ -45,11 +48,11 @@ class LogicNet(nn.Cell):
         return self.out(ops.tanh(self.hidden(x)))
 
 
-def build_schedule(steps_per_epoch):
+def build_schedule(steps_per_epoch, max_lr):
     """A short linear warmup into cosine restarts whose peak decays each cycle (the scheduler of the
     cosine_annealing_warmup package)."""
     restarts = ms_lr.CosineAnnealingWarmupRestarts(first_cycle_steps=10 * steps_per_epoch, cycle_mult=2.0,
-                                                   max_lr=0.2, min_lr=0.002, warmup_steps=steps_per_epoch,
+                                                   max_lr=max_lr, min_lr=0.002, warmup_steps=steps_per_epoch,
                                                    gamma=0.7)
     return ms_lr.LinearWarmup(restarts, warmup_steps=2 * steps_per_epoch, start_lr=0.0, end_lr=0.002)
 
@@ -117,9 +120,19 @@ def main():
     steps_per_epoch = data.get_dataset_size()
 
     net = LogicNet()
-    schedule = build_schedule(steps_per_epoch)
+    loss_fn = nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean")
+    # The range test on the optimizer the training uses (Adam, any lr: the test sets its own and restores it).
+    finder = ms_lr.lr_find(nn.WithLossCell(net, loss_fn), nn.Adam(net.trainable_params(), learning_rate=1e-3),
+                           data, start_lr=1e-5, end_lr=10.0, num_steps=100)
+    finder.plot(os.path.join(args.out_dir, "lr_find.png"))
+    finder.to_csv(os.path.join(args.out_dir, "lr_find.csv"))
+    print(f"lr range test: {finder.reason}; suggestions "
+          + ", ".join(f"{name} {lr:.3g}" for name, lr in finder.suggestions.items() if lr is not None)
+          + f"; max_lr = {finder.suggestion:.3g}\n")
+
+    schedule = build_schedule(steps_per_epoch, max_lr=finder.suggestion)
     optimizer = ms_lr.share_schedules(nn.Adam(net.trainable_params(), learning_rate=schedule))
-    model = Model(net, nn.SoftmaxCrossEntropyWithLogits(sparse=True, reduction="mean"), optimizer)
+    model = Model(net, loss_fn, optimizer)
     monitor = LRMonitor(csv_path=os.path.join(args.out_dir, "lr_monitor.csv"))
     table = EpochTable(net, x, y, monitor)
     print(f"schedule: {schedule!r}\n")
@@ -132,7 +145,8 @@ def main():
     error = np.abs(monitor.lrs[:, 0] - reference) / reference.clip(1e-30)
     print(f"\nfinal loss {table.epoch_losses[-1]:.4f}, accuracy {table.accuracy:.3f} after {total} steps "
           f"in {time.time() - start:.1f} s; max relative lr error vs the reference {error[1:].max():.2e}")
-    print(f"wrote lr_curve.png, loss_curve.png and lr_monitor.csv in {os.path.abspath(args.out_dir)}")
+    print(f"wrote lr_curve.png, loss_curve.png, lr_monitor.csv, lr_find.png and lr_find.csv in "
+          f"{os.path.abspath(args.out_dir)}")
 
 
 if __name__ == "__main__":

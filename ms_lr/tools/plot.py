@@ -39,6 +39,17 @@ def sample_steps(total: int, points: int) -> np.ndarray:
     return np.unique(np.linspace(0, total - 1, points).round().astype(np.int64))
 
 
+def pyplot() -> Any:
+    """``matplotlib.pyplot`` on the file-only backend, or an error naming the extra to install."""
+    try:
+        import matplotlib
+    except ImportError:
+        raise ImportError("plotting needs matplotlib: pip install 'ms_lr[plot]' (or matplotlib)") from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    return plt
+
+
 def plot(schedule: Schedule, total_steps: int, path: str, points: int = 4000, with_torch: bool = False,
          title: Optional[str] = None, log_scale: bool = False,
          progress: Optional[Callable[[str], None]] = None) -> Dict[str, Any]:
@@ -47,13 +58,7 @@ def plot(schedule: Schedule, total_steps: int, path: str, points: int = 4000, wi
     The cell is evaluated at every step (so the plotted extremes are real), then drawn at ``points`` samples with
     the float64 reference overlaid, restarts/phase boundaries as vertical lines, and the torch scheduler if asked.
     """
-    try:
-        import matplotlib
-    except ImportError:
-        raise ImportError("plotting needs matplotlib: pip install 'ms_lr[plot]' (or matplotlib)") from None
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
+    plt = pyplot()
     steps = np.arange(total_steps)
     values = sweep(schedule, steps, progress)
     shown = sample_steps(total_steps, points)
