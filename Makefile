@@ -20,7 +20,7 @@ DEVICE_LIBRARIES = $(if $(filter gpu GPU,$(MS_LR_DEVICE)),$(MAKE) --no-print-dir
 ON_DEVICE = LD_LIBRARY_PATH="$$($(PY) -m ms_lr.tools.device --library-path)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}" \
 	MS_LR_DEVICE=$(MS_LR_DEVICE)
 
-.PHONY: demo test test-oldest test-device lint bench figures readme clean
+.PHONY: demo test test-oldest test-device lint bench figures tables docs clean
 
 $(STAMP): setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -28,6 +28,13 @@ $(STAMP): setup.py
 	$(PY) -m pip install --quiet -e ".[test,plot,yaml]"
 	$(PY) -m pip install --quiet --no-deps "$(TIMM)"
 	rm -f $(VENV)/.installed-*
+	touch $@
+
+# The documentation's tools, on top of the test environment (make docs runs the examples' code as the suite does).
+DOCS_STAMP := $(VENV)/.docs-$(shell cksum setup.py | cut -d' ' -f1)
+$(DOCS_STAMP): $(STAMP)
+	$(PY) -m pip install --quiet -e ".[docs]"
+	rm -f $(VENV)/.docs-*
 	touch $@
 
 $(OLDEST_STAMP): setup.py
@@ -46,7 +53,7 @@ demo: $(STAMP)
 	$(PY) scripts/demo.py
 
 lint: $(STAMP)
-	$(VENV)/bin/ruff check ms_lr tests scripts
+	$(VENV)/bin/ruff check ms_lr tests scripts docs
 
 test: lint
 	$(PY) -m pytest -n 2 tests ms_lr --doctest-modules
@@ -64,20 +71,26 @@ test-device: $(STAMP)
 # On the CPU; make bench MS_LR_DEVICE=GPU for the GPU. It writes its figures into README.md's performance section
 # (BENCH_README= to only print them).
 bench: MS_LR_DEVICE ?= CPU
-bench: BENCH_README ?= README.md
+bench: BENCH_PAGE ?= docs/guides/performance.md
 bench: $(STAMP)
 	$(DEVICE_LIBRARIES)
-	$(ON_DEVICE) $(PY) scripts/bench.py $(if $(BENCH_README),--readme $(BENCH_README))
+	$(ON_DEVICE) $(PY) scripts/bench.py $(if $(BENCH_PAGE),--page $(BENCH_PAGE))
 
 figures: $(STAMP)
 	$(PY) scripts/figures.py
 
 # The README's schedule table and op table are generated from the registry and the compiled graphs (tests check
 # both are current).
-readme: $(STAMP)
-	$(PY) -c "from ms_lr.tools.catalogue import write_readme; write_readme('README.md')"
-	$(PY) -m ms_lr.tools.op_audit --readme README.md > /dev/null
+tables: $(STAMP)
+	$(PY) -c "from ms_lr.tools.catalogue import write_table; write_table('docs/guides/schedules.md')"
+	$(PY) -m ms_lr.tools.op_audit --page docs/guides/exactness.md > /dev/null
+
+# The site, warnings as errors (a dangling reference or link, a docstring that does not render); the API pages and
+# each schedule's plot are generated while it builds (docs/_ext/api_pages.py).
+docs: $(DOCS_STAMP)
+	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
+	$(PY) docs/check_links.py docs/_build/html
 
 clean:
 	rm -rf $(VENV) $(OLDEST) build *.egg-info .pytest_cache .hypothesis .ruff_cache lr_curve.png loss_curve.png \
-		lr_monitor.csv rank_* kernel_meta
+		lr_monitor.csv lr_find.png lr_find.csv rank_* kernel_meta docs/_build docs/api

@@ -11,6 +11,9 @@ setup(
     description="MindSpore-native learning-rate schedules: torch-exact, graph-compiled LearningRateSchedule cells",
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
+    # Where the project is published: the site that make docs builds (.readthedocs.yaml), its source, its issues.
+    project_urls={"Documentation": "https://ms-lr.readthedocs.io", "Source": "https://github.com/ms-lr/ms_lr",
+                  "Issues": "https://github.com/ms-lr/ms_lr/issues", "Changelog": "https://github.com/ms-lr/ms_lr/blob/main/CHANGELOG.md"},
     license="Apache-2.0",
     license_files=["LICENSE"],
     classifiers=["License :: OSI Approved :: Apache Software License", "Programming Language :: Python :: 3"],
@@ -30,6 +33,8 @@ setup(
                 "nvidia-cusolver-cu11", "nvidia-cusparse-cu11", "nvidia-cuda-nvrtc-cu11", "nvidia-cudnn-cu11>=8.5,<9"],
         # The peers the parity tests run: torch, Hugging Face's transformers, mindcv (and timm, which the Makefile
         # installs without its torchvision dependency: its schedulers need only torch).
+        # The documentation site (make docs).
+        "docs": ["sphinx==8.2.3", "furo==2024.8.6", "myst-parser==4.0.1"],
         "test": ["pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "torch==2.13.0", "matplotlib", "pyyaml",
                  "ruff==0.17.6", "transformers>=5,<6", "mindcv==0.3.0"],
     },

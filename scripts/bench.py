@@ -19,10 +19,10 @@ averaged over its two copies.
    steps around every boundary up to 2**31 - 1.
 
     python scripts/bench.py [--repeats 3] [--rounds 15] [--steps 25] [--quick] [--markdown bench.md]
-                            [--readme README.md]
+                            [--page docs/guides/performance.md]
 
-``make bench`` writes its figures into README.md between the performance markers (as ``make readme`` writes the
-schedule table): the README's figures are this script's output, never pasted.
+``make bench`` writes its figures into the performance guide (docs/guides/performance.md) between the performance
+markers (as ``make tables`` writes the schedule table): the guide's figures are this script's output, never pasted.
 """
 import argparse
 import os
@@ -42,9 +42,8 @@ from ms_lr.tools.device import use_selected_device  # noqa: E402
 from ms_lr.tools.generated import rewrite_block  # noqa: E402
 from ms_lr.tools.op_audit import graph_primitives  # noqa: E402
 
-README_BEGIN = ("<!-- performance figures: written by `make bench` (scripts/bench.py --readme README.md); "
-                "do not edit -->")
-README_END = "<!-- end of performance figures -->"
+FIGURES_BEGIN = "<!-- performance figures: written by `make bench` (scripts/bench.py --page ...); do not edit -->"
+FIGURES_END = "<!-- end of performance figures -->"
 
 LAST = 2**31 - 1
 SWEEP_SCHEDULE = "CosineAnnealingWarmupRestarts"
@@ -400,7 +399,7 @@ def main():
     parser.add_argument("--sweep", type=int, nargs="+", default=[2, 13, 49, 201], help="parameter counts")
     parser.add_argument("--quick", action="store_true", help="1 repeat of 5 rounds: a smoke run, not figures")
     parser.add_argument("--markdown", help="also write the tables to this file")
-    parser.add_argument("--readme", help="write the tables into this README, between the performance markers")
+    parser.add_argument("--page", help="write the tables into this page, between the performance markers")
     args = parser.parse_args()
     if args.quick:
         args.repeats, args.rounds, args.steps = 1, 3, 5
@@ -426,8 +425,8 @@ def main():
     if args.markdown:
         with open(args.markdown, "w") as handle:
             handle.write(text + "\n")
-    if args.readme:
-        rewrite_block(args.readme, README_BEGIN, README_END, lambda: text)
+    if args.page:
+        rewrite_block(args.page, FIGURES_BEGIN, FIGURES_END, lambda: text)
 
 
 if __name__ == "__main__":

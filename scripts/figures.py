@@ -3,9 +3,14 @@
 - precision.png: relative error over the last 2**20 steps of a 2**30-step cosine, for ms_lr's cell, MindSpore's
   own nn.CosineDecayLR cell, and the textbook 0.5 * (1 + cos) in float32, against float64.
 - gallery.png: a grid of schedules, each the cell with its float64 reference and its restarts/phase boundaries.
+- lr_find.png: the range test of the lr_find guide's example, drawn by running that example's code (the guide's
+  first python block) in a scratch folder.
 """
 import os
+import re
+import shutil
 import sys
+import tempfile
 
 import mindspore as ms
 import numpy as np
@@ -69,6 +74,19 @@ def gallery(plt):
     fig.savefig(os.path.join(OUT, "gallery.png"), dpi=90)
 
 
+def lr_find_figure():
+    guide = os.path.join(OUT, "..", "guides", "lr-find.md")
+    code = re.search(r"```python\n(.*?)```", open(guide, encoding="utf-8").read(), re.S).group(1)
+    here = os.getcwd()
+    with tempfile.TemporaryDirectory() as scratch:
+        os.chdir(scratch)
+        try:
+            exec(compile(code, guide, "exec"), {"__name__": "lr_find_guide"})
+        finally:
+            os.chdir(here)
+        shutil.copy(os.path.join(scratch, "lr_find.png"), os.path.join(OUT, "lr_find.png"))
+
+
 def main():
     import matplotlib
     matplotlib.use("Agg")
@@ -78,7 +96,8 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     precision(plt)
     gallery(plt)
-    print(f"wrote precision.png and gallery.png in {os.path.abspath(OUT)}")
+    lr_find_figure()
+    print(f"wrote precision.png, gallery.png and lr_find.png in {os.path.abspath(OUT)}")
 
 
 if __name__ == "__main__":

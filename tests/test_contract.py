@@ -2,9 +2,9 @@
 
 A new schedule type joins these tests by being declared: its reference's signature and its *values* (the cell
 against the reference around its boundaries and at random steps up to 2**31 - 1), its docstring and its executed
-example, its config round trip, its boundaries, its argument errors, its place in the CLI's list and the README's
-table, and every name a config may give it. A schedule class in a module that ``import ms_lr`` does not import fails
-here too, as does a README table gone stale, from whatever directory pytest is started.
+example, its config round trip, its boundaries, its argument errors, its place in the CLI's list and the schedules
+guide's table, and every name a config may give it. A schedule class in a module that ``import ms_lr`` does not
+import fails here too, as does a guide's table gone stale, from whatever directory pytest is started.
 """
 import doctest
 import inspect
@@ -33,7 +33,9 @@ CLASSES = schedule_classes()
 CONFIGURABLE = schedule_classes(configurable_only=True)
 ids = [cls.__name__ for cls in CLASSES]
 no_docstrings = pytest.mark.skipif(sys.flags.optimize >= 2, reason="python -OO strips docstrings")
-README = Path(__file__).resolve().parents[1] / "README.md"
+ROOT = Path(__file__).resolve().parents[1]
+SCHEDULES_GUIDE = ROOT / "docs" / "guides" / "schedules.md"
+PERFORMANCE_GUIDE = ROOT / "docs" / "guides" / "performance.md"
 # Boundaries are checked +-3 steps around each one up to here (a periodic schedule has ~10**8 of them below 2**31;
 # its late boundaries are covered by the random steps and the top of the range, and by make bench's precision run).
 BOUNDARY_HORIZON = 1 << 20
@@ -154,7 +156,7 @@ def _public_schedule_classes_in_the_package():
 def test_every_schedule_class_in_the_package_is_registered_by_import_ms_lr_alone():
     # A fresh interpreter: in this one the walk below has imported every module already.
     fresh = subprocess.run([sys.executable, "-c", "import ms_lr; print(' '.join(ms_lr.registered()))"],
-                           capture_output=True, text=True, check=True, cwd=str(README.parent))
+                           capture_output=True, text=True, check=True, cwd=str(ROOT))
     registered = set(fresh.stdout.split())
     for module, names in _public_schedule_classes_in_the_package().items():
         missing = [name for name in names if name not in registered and
@@ -166,26 +168,26 @@ def test_every_schedule_class_in_the_package_is_registered_by_import_ms_lr_alone
         "ms_lr.schedules.ORDER must name exactly the modules that declare public schedules"
 
 
-def test_every_type_is_in_the_cli_list_and_the_readme_table_from_any_directory(capsys, tmp_path, monkeypatch):
+def test_every_type_is_in_the_cli_list_and_the_guides_table_from_any_directory(capsys, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)      # the check must not depend on where pytest was started
     main(["list"])
     listed = capsys.readouterr().out
     for cls in CLASSES:
         assert f"{cls.__name__}(" in listed
-    assert README.is_file(), f"the README is not at {README}"
-    assert markdown_table() in README.read_text(encoding="utf-8"), \
-        "README's schedule table is stale: run `make readme`"
+    assert SCHEDULES_GUIDE.is_file(), f"the schedules guide is not at {SCHEDULES_GUIDE}"
+    assert markdown_table() in SCHEDULES_GUIDE.read_text(encoding="utf-8"), \
+        "the schedules guide's table is stale: run `make tables`"
 
 
-def test_the_readmes_performance_figures_are_the_benchs_output():
-    bench = (README.parent / "scripts" / "bench.py").read_text(encoding="utf-8")
-    readme = README.read_text(encoding="utf-8")
+def test_the_performance_guides_figures_are_the_benchs_output():
+    bench = (ROOT / "scripts" / "bench.py").read_text(encoding="utf-8")
+    readme = PERFORMANCE_GUIDE.read_text(encoding="utf-8")
     begin = "<!-- performance figures: written by `make bench`"
     assert begin in bench and begin in readme and "<!-- end of performance figures -->" in readme
     block = readme[readme.index(begin):readme.index("<!-- end of performance figures -->")]
     header = re.search(r"ms_lr benchmark, (\d{4}-\d{2}-\d{2}): (.+), MindSpore ([\d.]+), (\d+) runs x", block)
     assert header, "the figures carry the bench's header: date, machine, MindSpore, runs (run `make bench`)"
-    assert int(header.group(4)) >= 3, "the README's figures come from a run with a spread (>= 3 repeats)"
+    assert int(header.group(4)) >= 3, "the guide's figures come from a run with a spread (>= 3 repeats)"
 
 
 # --- names: every accepted name builds; near misses are answered --------------------------------------------------

@@ -58,8 +58,8 @@ def test_msrun_two_cpu_workers_end_with_identical_weights_and_the_reference_lr(t
     np.testing.assert_allclose(ranks[0]["weight"], weight, rtol=1e-4, atol=1e-6)
 
 
-# What MindSpore 2.10 answers on CPU workers under msrun (all three were checked; the README quotes them). The test
-# launches the first only: each launch costs 20 to 60 s of CI.
+# What MindSpore 2.10 answers on CPU workers under msrun (all three were checked; the training guide quotes them).
+# The test launches the first only: each launch costs 20 to 60 s of CI.
 CPU_REFUSALS = {
     "semi_auto_parallel": "currently only support Ascend/GPU backend",
     "auto_parallel": "currently only support Ascend/GPU backend",

@@ -147,7 +147,7 @@ def test_the_version_is_the_changelogs_newest_and_the_package_ships_py_typed():
 
 
 def test_mint_sgd_still_does_not_move_the_weights_on_cpu():
-    # README "Torch-style optimizers" says so; this fails the day MindSpore's CPU kernel trains, so the README and
+    # The torch-style guide says so; this fails the day MindSpore's CPU kernel trains, so the guide and
     # the suite's choice of experimental.optim can be revisited.
     import mindspore as ms
     from mindspore import Tensor, mint

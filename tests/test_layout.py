@@ -1,5 +1,5 @@
-"""The package's tiers, as README "Layout" states them, checked over every import in ``ms_lr`` (the ones inside
-functions too): a module imports only from its own tier and the tiers above it."""
+"""The package's tiers, as the contributing guide's "Layout" states them, checked over every import in ``ms_lr``
+(the ones inside functions too): a module imports only from its own tier and the tiers above it."""
 import ast
 from pathlib import Path
 
@@ -59,11 +59,12 @@ def test_a_module_imports_only_from_its_own_tier_and_the_tiers_above(path):
 
 def test_every_subpackage_is_a_tier():
     subpackages = {p.name for p in PACKAGE.iterdir() if (p / "__init__.py").is_file()}
-    assert subpackages == set(TIERS), "a new subpackage needs its place in TIERS and in README 'Layout'"
+    assert subpackages == set(TIERS), \
+        "a new subpackage needs its place in TIERS and in the contributing guide's 'Layout'"
 
 
-def test_the_readme_states_the_tiers_in_this_order():
-    readme = (PACKAGE.parent / "README.md").read_text(encoding="utf-8")
+def test_the_contributing_guide_states_the_tiers_in_this_order():
+    readme = (PACKAGE.parent / "docs" / "guides" / "contributing.md").read_text(encoding="utf-8")
     layout = readme[readme.index("## Layout"):]
     positions = [layout.index(f"ms_lr/{tier}/") for tier in TIERS]
-    assert positions == sorted(positions), "README 'Layout' lists the tiers top first"
+    assert positions == sorted(positions), "the contributing guide's 'Layout' lists the tiers top first"

@@ -141,8 +141,8 @@ def test_weights_and_the_whole_optimizer_state_are_restored_bit_for_bit(kind, mo
 
 @pytest.mark.parametrize("jit_mode", [ms.GRAPH_MODE, ms.PYNATIVE_MODE], ids=["graph", "pynative"])
 def test_a_torch_style_optimizer_is_ramped_by_its_weights_and_restored(jit_mode):
-    """experimental.optim.SGD (it trains on CPU, mint.optim's SGD does not: README): the suggestion is in the
-    known range and every Parameter, the group lrs included, is back afterwards."""
+    """experimental.optim.SGD (it trains on CPU, mint.optim's SGD does not: the torch-style guide): the suggestion
+    is in the known range and every Parameter, the group lrs included, is back afterwards."""
     optim = pytest.importorskip("mindspore.experimental.optim")
     ms.set_context(mode=jit_mode)
     x, y, largest = least_squares(0)

@@ -33,8 +33,8 @@ COMMON_KEYS = ("learning_rate", "num_warmup_steps", "num_training_steps", "sched
 #: Names that follow a metric rather than the step, and what ms_lr has for them.
 METRIC_DRIVEN = {
     "reduce_lr_on_plateau": "it lowers the lr when a metric stops improving: wrap the schedule in ms_lr.ReducibleLR "
-                            "and pass ms_lr.ReduceLROnPlateau(...) to Model.train's callbacks (README, \"Reduce on "
-                            "plateau\")",
+                            "and pass ms_lr.ReduceLROnPlateau(...) to Model.train's callbacks (the training guide, "
+                            "\"Callbacks\")",
     "greedy": "it moves the lr by the training loss (transformers.GreedyLR); there is no step-driven equivalent",
 }
 

@@ -42,7 +42,7 @@ DEFAULTS: Dict[str, Any] = {
 NAMES = ("cosine", "tanh", "step", "multistep", "poly", "wsd", "rsqrt", "constant")
 REFUSED = {
     "plateau": "it lowers the lr when a metric stops improving: wrap the schedule in ms_lr.ReducibleLR and pass "
-               "ms_lr.ReduceLROnPlateau(...) to Model.train's callbacks (README, \"Reduce on plateau\")",
+               "ms_lr.ReduceLROnPlateau(...) to Model.train's callbacks (the training guide, \"Callbacks\")",
 }
 KEYS = ("learning_rate", "updates_per_epoch") + tuple(DEFAULTS)
 # The most decay levels a 'step' schedule with a fractional interval keeps (its lr underflows long before).

@@ -7,7 +7,7 @@ every module that declares a public schedule.
 """
 import importlib
 
-#: The family modules, in the order the catalogue (README table, ``python -m ms_lr list``) presents them.
+#: The family modules, in the order the catalogue (the schedules guide's table, ``python -m ms_lr list``) presents them.
 ORDER = ("cosine", "cycles", "warmup", "decay", "constant", "cyclic", "swa", "compose", "reducible", "lambdas",
          "noise", "from_mindformers",
          "from_mindspore")

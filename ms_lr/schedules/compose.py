@@ -12,7 +12,7 @@ from ms_lr.reference.compose import cooldown, offset, per_epoch, product, scaled
 from ms_lr.schedules.constant import FixedLR
 
 __all__ = ["SequentialLR", "Product", "Scaled", "PerEpoch", "Offset", "CooldownLR"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "composition"
 
 

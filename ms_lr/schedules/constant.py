@@ -9,7 +9,7 @@ from ms_lr.graph.constants import f32, i32
 from ms_lr.reference.constant import fixed
 
 __all__ = ["FixedLR"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "constant"
 
 

@@ -14,7 +14,7 @@ from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
 from ms_lr.reference.cosine import cosine_annealing, cosine_warm_restarts, cosine_warmup_restarts
 
 __all__ = ["CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CosineAnnealingWarmupRestarts"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "cosine"
 
 # A multiplier past 2**31 - 1 sends the second cycle past the last int32 step; capping it keeps every cycle length

@@ -20,7 +20,7 @@ from ms_lr.graph.weights import cosine_weights
 from ms_lr.reference.cycles import cosine_cycles, poly_cycles, tanh_cycles
 
 __all__ = ["CosineCyclesLR", "TanhCyclesLR", "PolyCyclesLR"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "limited cycles"
 
 Positive = Annotated[float, RealRule(low=0.0, low_open=True)]

@@ -17,7 +17,7 @@ from ms_lr.schedules.equivalent import Equivalent
 
 __all__ = ["CyclicLR", "OneCycleLR", "CyclicMomentum", "OneCycleMomentum", "momentum_schedule", "cannot_cycle",
            "cycled_twice"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "cyclic"
 
 AnnealStrategy = Literal["cos", "linear"]

@@ -38,7 +38,7 @@ from ms_lr.reference.decay import (
 
 __all__ = ["StepLR", "MultiStepLR", "ExponentialLR", "ConstantLR", "LinearLR", "PolynomialLR", "PiecewiseConstantLR",
            "WarmupStableDecayLR", "InverseSqrtLR"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "decay"
 
 Factor = Annotated[float, RealRule(0.0, 1.0)]

@@ -36,7 +36,7 @@ from ms_lr.schedules.warmup import LinearWarmup
 
 __all__ = ["ConstantWarmUpLR", "LinearWithWarmUpLR", "CosineWithWarmUpLR", "CosineWithRestartsAndWarmUpLR",
            "PolynomialWithWarmUpLR", "ConstantWithCoolDownLR", "steps_from"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "from MindFormers"
 
 Ratio = Annotated[float, RealRule(0.0, 1.0)]

@@ -31,7 +31,7 @@ from ms_lr.schedules.warmup import LinearWarmup
 
 __all__ = ["CosineDecayLR", "WarmUpLR", "PolynomialDecayLR", "ExponentialDecayLR", "NaturalExpDecayLR",
            "InverseDecayLR"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "from MindSpore"
 
 Rate = Annotated[float, RealRule(low=0.0, low_open=True)]

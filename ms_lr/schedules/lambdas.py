@@ -17,7 +17,7 @@ from ms_lr.graph.constants import f32
 from ms_lr.reference.lambdas import host_lambda, lambda_factor, multiplicative, tabulated
 
 __all__ = ["LambdaLR", "TabulatedLR", "HostLambdaLR", "MultiplicativeLR", "HOST_TABLE_LIMIT"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "user function"
 
 _HOW_TO = ("Write lr_lambda with mindspore.ops (or Python operators) on the float32 step tensor k, branch-free: "

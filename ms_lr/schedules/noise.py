@@ -13,7 +13,7 @@ from ms_lr.graph.precise import f64
 from ms_lr.reference.noise import noisy
 
 __all__ = ["NoisyLR"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "noise"
 
 _LOW32 = 0xFFFFFFFF

@@ -9,7 +9,7 @@ from ms_lr.core.schedule import Schedule, named_errors
 from ms_lr.reference.compose import reducible
 
 __all__ = ["ReducibleLR"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "composition"
 
 _FACTOR = ScaleRule()

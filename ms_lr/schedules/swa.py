@@ -13,7 +13,7 @@ from ms_lr.reference.swa import swa_anneal
 from ms_lr.schedules.cyclic import AnnealStrategy
 
 __all__ = ["SWALR"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "SWA"
 
 

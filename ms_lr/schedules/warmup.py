@@ -11,7 +11,7 @@ from ms_lr.graph.weights import Ramp, warmed
 from ms_lr.reference.warmup import constant_warmup, linear_warmup
 
 __all__ = ["LinearWarmup", "ConstantWarmup"]
-#: The family the catalogue (README table, ``python -m ms_lr list``) shows this module's schedules under.
+#: The family the catalogue (the schedules guide's table, ``python -m ms_lr list``) shows this module's schedules under.
 FAMILY = "warmup"
 
 

@@ -1,5 +1,6 @@
-"""Generated blocks in a text file (README.md): the text between two marker lines belongs to a command (``make
-readme`` writes the schedule table, ``make bench`` the performance figures), which rewrites it in place."""
+"""Generated blocks in a text file (the documentation's pages): the text between two marker lines belongs to a command
+(``make tables`` writes the schedule and op tables, ``make bench`` the performance figures), which rewrites it in
+place."""
 from typing import Callable
 
 __all__ = ["replace_block", "rewrite_block"]

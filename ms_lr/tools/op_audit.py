@@ -2,7 +2,7 @@
 (not from a hand list), with their tensor dtypes and the platforms MindSpore's documentation gives for each.
 
     python -m ms_lr.tools.op_audit                      # the table for a representative set of schedules
-    python -m ms_lr.tools.op_audit --readme README.md   # and write it into README's op section
+    python -m ms_lr.tools.op_audit --page docs/guides/exactness.md   # and write it into that page
 
 Run it in a process of its own: it compiles in GRAPH mode and turns MindSpore's graph saving on around each compile.
 """
@@ -23,10 +23,10 @@ from mindspore import Tensor
 from ms_lr.tools.generated import rewrite_block
 
 __all__ = ["GraphOps", "graph_primitives", "documented_platforms", "audit", "markdown", "representative", "WIDE",
-           "README_BEGIN", "README_END"]
+           "TABLE_BEGIN", "TABLE_END"]
 
-README_BEGIN = "<!-- op table: written by python -m ms_lr.tools.op_audit --readme README.md; do not edit -->"
-README_END = "<!-- end of op table -->"
+TABLE_BEGIN = "<!-- op table: written by `make tables` (python -m ms_lr.tools.op_audit --page ...); do not edit -->"
+TABLE_END = "<!-- end of op table -->"
 
 #: Dtypes Ascend runs on its AI CPU (slow) for elementwise math: a schedule using them says so in the table.
 WIDE = {"Float64", "Int64"}
@@ -154,12 +154,12 @@ def representative() -> Dict[str, ms.nn.Cell]:
 
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ms_lr.tools.op_audit", description=__doc__.split("\n")[0])
-    parser.add_argument("--readme", help="write the table into this README's op section")
+    parser.add_argument("--page", help="write the table into this page, between the op table markers")
     args = parser.parse_args(argv)
     table = f"Compiled by MindSpore {ms.__version__} for the CPU.\n\n" + markdown(audit(representative()))
     print(table)
-    if args.readme:
-        rewrite_block(args.readme, README_BEGIN, README_END, lambda: table)
+    if args.page:
+        rewrite_block(args.page, TABLE_BEGIN, TABLE_END, lambda: table)
     return 0
 
 

@@ -44,7 +44,7 @@ class LRFinderResult:
         suggestions (dict): ``{"steepest": lr, "valley": lr, "minimum/10": lr}`` (rules in ``SUGGESTIONS``); a
             suggestion the losses cannot give (too few steps before the loss stopped falling) is ``None``.
         suggestion (float): ``suggestions["minimum/10"]`` (the most stable of the three on problems whose answer is
-            known: see README "Choosing the peak lr"), or the first one that is not ``None``.
+            known: see the guide "Choosing the peak lr"), or the first one that is not ``None``.
         stopped_early (bool): Whether the test stopped before ``num_steps`` (divergence or a non-finite loss).
         reason (str): Why it stopped.
     """
@@ -95,7 +95,8 @@ class LRFinderResult:
         finite = self.smoothed_losses[np.isfinite(self.smoothed_losses)]
         if finite.size:
             # Keep the diverged tail from squashing the curve: from below the minimum to above the start.
-            low, start = float(finite.min()), float(finite[0])
+            raw = self.losses[np.isfinite(self.losses)]
+            low, start = min(float(finite.min()), float(np.percentile(raw, 5))), float(finite[0])
             fall = start - low if start > low else abs(start) * 0.1 or 1.0
             ax.set_ylim(low - 0.15 * fall, start + 0.5 * fall)
         ax.set_title(f"lr range test: {len(self.lrs)} steps ({self.reason})")

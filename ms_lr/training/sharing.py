@@ -1,7 +1,7 @@
 """share_schedules: an nn optimizer whose schedules sit once in the cell tree and write their lr into Parameters, and
 whose momentum, beta1 and beta2 follow schedules too (torch's ``cycle_momentum``, optax's ``inject_hyperparams``).
 
-Why (measured, README "Performance"): every call of a compiled cell sets ``compile_phase`` on every cell of its
+Why (measured, the performance guide): every call of a compiled cell sets ``compile_phase`` on every cell of its
 tree, recursively and in Python (``mindspore/nn/cell.py``), before the graph runs. With per-group lrs the
 optimizer's ``learning_rate`` is a ``CellList`` that holds the schedule once per *parameter*, so that walk visits it
 once per parameter at every step: on a 49-parameter net with ``CosineAnnealingWarmupRestarts`` as one group's
@@ -64,8 +64,8 @@ def share_schedules(optimizer: Optimizer, momentum: Optional[Schedule] = None, b
     The optimizer's ``learning_rate`` becomes those Parameters (``get_lr_parameter`` returns them, holding the lr
     of the last step), its schedules are ``ms_lr_schedules``, and :class:`ms_lr.LRMonitor` finds them as before.
     Why it matters: MindSpore walks the optimizer's cell tree in Python at every step, and with group lrs that tree
-    holds the schedule once per parameter (+0.9 ms per step on 49 parameters, +0.4 ms shared; README
-    "Performance").
+    holds the schedule once per parameter (+0.9 ms per step on 49 parameters, +0.4 ms shared; the
+    performance guide).
 
     .. math:: v_j \leftarrow \text{schedule}_j(\text{global\_step}), \qquad
         \text{lr}_p = v_{j(p)} \text{ for every parameter } p \text{ of a group scheduled by } j
