@@ -75,4 +75,4 @@ __all__ = [
     "LRScheduler", "lr_find", "LRFinderResult",
     "build", "load", "dump", "accepted_names", "get_scheduler", "create_scheduler_v2", "create_scheduler",
 ]
-__version__ = "0.3.0"
+__version__ = "0.4.0"
