@@ -52,9 +52,9 @@ from ms_lr.schedules.noise import NoisyLR
 from ms_lr.schedules.reducible import ReducibleLR
 from ms_lr.schedules.swa import SWALR
 from ms_lr.schedules.warmup import ConstantWarmup, LinearWarmup
+from ms_lr.tools.lr_find import LRFinderResult, lr_find
 from ms_lr.training.callbacks import LRMonitor, ReduceLROnPlateau
 from ms_lr.training.groups import grouped_lr_schedule
-from ms_lr.training.lr_find import LRFinderResult, lr_find
 from ms_lr.training.sharing import share_schedules
 from ms_lr.training.torch_style import LRScheduler
 

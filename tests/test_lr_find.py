@@ -10,7 +10,7 @@ import pytest
 from mindspore import Tensor, nn
 
 import ms_lr
-from ms_lr.training.lr_find import SUGGESTIONS
+from ms_lr.tools.lr_find import SUGGESTIONS
 
 N, D = 64, 8
 
