@@ -201,6 +201,9 @@ def test_a_grouped_optimizer_without_sharing_warns_once(grouped, shared, warns, 
     """The warning comes at the first step of a grouped nn optimizer that holds its schedule once per parameter,
     once per process, and names the fix; a shared or ungrouped optimizer is silent."""
     import warnings
+    if warns and not hasattr(nn.Cell, "compile_phase"):
+        pytest.skip("this MindSpore does not walk the cell tree before each launch (no Cell.compile_phase): a "
+                    "schedule held once per parameter costs nothing there, and nothing warns")
     monkeypatch.setattr(ms_lr.core.unshared, "_warned", False)
     ms.set_context(mode=ms.GRAPH_MODE)
     caught = []

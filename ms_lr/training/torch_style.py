@@ -116,7 +116,8 @@ class LRScheduler:
         self.last_epoch = Parameter(Tensor(np.int32(last_epoch)), name="last_epoch_ms_lr_scheduler",
                                     requires_grad=False)
         self.increase_tensor = Tensor(np.int32(1))
-        self.pynative = ms.get_context("mode") == ms.PYNATIVE_MODE
+        if ms.get_context("mode") == ms.PYNATIVE_MODE:
+            _guard_jit_steps(optimizer)
         self.step()
 
     @staticmethod
@@ -132,13 +133,6 @@ class LRScheduler:
     def step(self) -> bool:
         """Advance one step and set every group's lr to its schedule at the new step."""
         ops.assign_add(self.last_epoch, self.increase_tensor)
-        # In PYNATIVE mode MindSpore runs an ms.jit graph without control flow on a slow path (several times slower,
-        # and erratic; scripts/pynative_jit_branch.py reproduces it with MindSpore alone). One branch on a tensor
-        # puts the jit step that runs this scheduler on the fast one, as MindSpore's own schedulers' get_lr does.
-        # It is never taken (the step count is >= 0 here), and only PYNATIVE jit steps get it: graphs stay
-        # branch-free in GRAPH_MODE, where control flow is what is slow.
-        if self.pynative and self.last_epoch < 0:
-            ops.assign(self.last_epoch, self.last_epoch)
         for i in range(self.groups_num):
             schedule = self.schedules[i]
             lr = schedule if isinstance(schedule, Tensor) else schedule(self.last_epoch)
@@ -166,6 +160,30 @@ class LRScheduler:
             self._last_lr[i].set_data(Tensor(lr.asnumpy().reshape(()).astype(np.float32)))
         for schedule, value in zip(self.hyper_schedules, self.hyper_values):
             value.set_data(Tensor(schedule(Tensor(np.int32(last_epoch))).asnumpy().reshape(()).astype(np.float32)))
+
+
+def _guard_jit_steps(optimizer: Any) -> None:
+    """Gives the optimizer's update one branch on a tensor, so that every ``ms.jit`` step that calls it runs on
+    MindSpore's fast path in PYNATIVE mode, whether the scheduler steps inside the jit step or on the host.
+
+    Why: in PYNATIVE mode MindSpore runs an ``ms.jit`` graph without control flow on a slow path (several times
+    slower, and erratic; ``scripts/pynative_jit_branch.py`` reproduces it with MindSpore alone), and one branch on a
+    tensor anywhere in the graph puts it on the fast one, as MindSpore's own schedulers' ``get_lr`` does. The branch
+    is on the first group's lr, ``lr < 0``, and its body assigns that lr to itself: a no-op whichever way it goes.
+    Only PYNATIVE optimizers get it: in GRAPH_MODE graphs stay branch-free, where control flow is what is slow.
+    The optimizer's class becomes a subclass of its own with this ``construct``; its Parameters are unchanged."""
+    original = type(optimizer)
+    if getattr(original, "ms_lr_guarded", False):
+        return
+
+    def construct(self: Any, gradients: Any) -> Any:
+        if self.lrs[0] < 0:
+            ops.assign(self.lrs[0], self.lrs[0])
+        return original.construct(self, gradients)
+
+    optimizer.__class__ = type(original.__name__, (original,), {
+        "construct": construct, "ms_lr_guarded": True, "__module__": original.__module__,
+        "__doc__": original.__doc__, "__qualname__": original.__qualname__})
 
 
 # Measured on MindSpore 2.10: experimental.optim.AdamW with a Parameter in betas runs and leaves the weights where they
