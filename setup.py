@@ -12,8 +12,10 @@ setup(
     long_description=open("README.md", encoding="utf-8").read(),
     long_description_content_type="text/markdown",
     # Where the project is published: the site that make docs builds (.readthedocs.yaml), its source, its issues.
-    project_urls={"Documentation": "https://ms-lr.readthedocs.io", "Source": "https://github.com/ms-lr/ms_lr",
-                  "Issues": "https://github.com/ms-lr/ms_lr/issues", "Changelog": "https://github.com/ms-lr/ms_lr/blob/main/CHANGELOG.md"},
+    project_urls={"Documentation": "https://ms-lr.readthedocs.io",
+                  "Source": "https://github.com/ms-lr/ms_lr",
+                  "Issues": "https://github.com/ms-lr/ms_lr/issues",
+                  "Changelog": "https://github.com/ms-lr/ms_lr/blob/main/CHANGELOG.md"},
     license="Apache-2.0",
     license_files=["LICENSE"],
     classifiers=["License :: OSI Approved :: Apache Software License", "Programming Language :: Python :: 3"],
