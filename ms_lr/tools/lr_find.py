@@ -196,11 +196,10 @@ def lr_find(network_with_loss: nn.Cell, optimizer: Any, dataset: Any, start_lr: 
     try:
         step = _torch_style_step(network_with_loss, optimizer, ramp) if torch_style else \
             _nn_step(network_with_loss, optimizer, ramp)
-        losses = _run(step, batches, num_steps, beta, divergence, show)
+        raw, smoothed, stopped, reason = _run(step, batches, num_steps, beta, divergence, show)
     finally:
         saved.restore()
-    lrs = evaluate(ramp, range(len(losses[0]))).astype(np.float64)
-    raw, smoothed, stopped, reason = losses
+    lrs = evaluate(ramp, range(len(raw))).astype(np.float64)
     return LRFinderResult(lrs, raw, smoothed, stopped, reason)
 
 
