@@ -20,7 +20,7 @@ DEVICE_LIBRARIES = $(if $(filter gpu GPU,$(MS_LR_DEVICE)),$(MAKE) --no-print-dir
 ON_DEVICE = LD_LIBRARY_PATH="$$($(PY) -m ms_lr.tools.device --library-path)$${LD_LIBRARY_PATH:+:$$LD_LIBRARY_PATH}" \
 	MS_LR_DEVICE=$(MS_LR_DEVICE)
 
-.PHONY: demo test test-oldest test-device lint bench figures tables docs clean
+.PHONY: demo test test-oldest test-device lint bench figures tables docs docs-screenshots clean
 
 $(STAMP): setup.py
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -68,8 +68,8 @@ test-device: $(STAMP)
 	$(DEVICE_LIBRARIES)
 	$(ON_DEVICE) $(PY) -m pytest -n 2 tests ms_lr --doctest-modules -q
 
-# On the CPU; make bench MS_LR_DEVICE=GPU for the GPU. It writes its figures into README.md's performance section
-# (BENCH_README= to only print them).
+# On the CPU; make bench MS_LR_DEVICE=GPU for the GPU. It writes its figures into the performance guide
+# (BENCH_PAGE= to only print them).
 bench: MS_LR_DEVICE ?= CPU
 bench: BENCH_PAGE ?= docs/guides/performance.md
 bench: $(STAMP)
@@ -79,7 +79,7 @@ bench: $(STAMP)
 figures: $(STAMP)
 	$(PY) scripts/figures.py
 
-# The README's schedule table and op table are generated from the registry and the compiled graphs (tests check
+# The schedules guide's table and the exactness guide's op table are generated from the registry and the compiled graphs (tests check
 # both are current).
 tables: $(STAMP)
 	$(PY) -c "from ms_lr.tools.catalogue import write_table; write_table('docs/guides/schedules.md')"
@@ -90,6 +90,11 @@ tables: $(STAMP)
 docs: $(DOCS_STAMP)
 	$(PY) -m sphinx -W --keep-going -q -b html docs docs/_build/html
 	$(PY) docs/check_links.py docs/_build/html
+
+# The built site in headless Chromium (Debian's: apt-get install chromium), served over HTTP: the index, a schedule's
+# page and a guide as PNGs in docs/_build/screenshots; fails on a page that does not render or a missing asset.
+docs-screenshots: docs
+	$(PY) docs/screenshots.py docs/_build/html docs/_build/screenshots
 
 clean:
 	rm -rf $(VENV) $(OLDEST) build *.egg-info .pytest_cache .hypothesis .ruff_cache lr_curve.png loss_curve.png \

@@ -36,7 +36,8 @@ setup(
         # The peers the parity tests run: torch, Hugging Face's transformers, mindcv (and timm, which the Makefile
         # installs without its torchvision dependency: its schedulers need only torch).
         # The documentation site (make docs).
-        "docs": ["sphinx==8.2.3", "furo==2024.8.6", "myst-parser==4.0.1"],
+        "docs": ["sphinx==8.2.3", "furo==2024.8.6", "myst-parser==4.0.1",
+                 "sphinx-mathjax-offline==0.0.2"],
         "test": ["pytest", "pytest-xdist", "pytest-timeout", "hypothesis", "torch==2.13.0", "matplotlib", "pyyaml",
                  "ruff==0.17.6", "transformers>=5,<6", "mindcv==0.3.0"],
     },

@@ -18,7 +18,9 @@ extensions = [
     "sphinx.ext.autodoc",
     "sphinx.ext.napoleon",
     "sphinx.ext.mathjax",
-    "api_pages",          # docs/_ext/api_pages.py: one page per public name, a plot per schedule
+    "sphinx-mathjax-offline",  # MathJax served with the site: it renders where the reader has no CDN
+    "mindspore_docstrings",    # docs/_ext/mindspore_docstrings.py: MindSpore's Inputs items, Cell signatures
+    "api_pages",               # docs/_ext/api_pages.py: one page per public name, a plot per schedule
 ]
 source_suffix = {".md": "markdown"}
 exclude_patterns = ["_build", "README.md"]

@@ -85,3 +85,44 @@ def test_the_readmes_links_resolve():
     assert links, "the README links to the guides"
     missing = [link for link in links if "://" not in link and not (ROOT / link).exists()]
     assert not missing, f"README links to missing files: {missing}"
+
+
+def _docs_extension(name):
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        return __import__(name)
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
+
+
+def test_the_api_pages_show_each_schedules_arguments_and_inputs():
+    """autodoc alone documents every schedule as ``(*args, **kwargs)`` (``Cell.__new__``) and shows MindSpore's
+    ``- **name** (type) - text`` Inputs items raw; the site's extension gives it the arguments and napoleon items."""
+    import ms_lr
+    docstrings = _docs_extension("mindspore_docstrings")
+    assert docstrings.shown_signature(ms_lr.CosineAnnealingWarmRestarts) == (
+        "(base_lr: float, T_0: int, T_mult: int = 1, eta_min: float = 0.0)")
+    signature = docstrings.shown_signature(ms_lr.PolynomialLR)
+    assert "power: float = 1.0" in signature and " in " not in signature and ">" not in signature
+    lines = ms_lr.StepLR.__doc__.expandtabs().splitlines()
+    lines = [line[4:] if line.startswith("    ") else line for line in lines]
+    args_before = [line for line in lines if line.strip().startswith("- **")]
+    docstrings.napoleon_items(lines)
+    inputs = lines[lines.index("Inputs:") + 1]
+    assert inputs.startswith("    global_step (Tensor): The step(s)"), inputs
+    assert len([line for line in lines if line.strip().startswith("- **")]) == len(args_before) - 1
+
+
+CODE_WIDTH = 92     # the characters a code block shows at 1280 px in the site's theme before it scrolls sideways
+
+
+def test_the_pages_code_fits_the_page():
+    too_wide = []
+    for page in PAGES:
+        inside = False
+        for number, line in enumerate(page.read_text(encoding="utf-8").splitlines(), 1):
+            if line.startswith("```"):
+                inside = not inside
+            elif inside and len(line) > CODE_WIDTH:
+                too_wide.append(f"{page.relative_to(ROOT)}:{number} ({len(line)} characters)")
+    assert not too_wide, f"code lines wider than the page ({CODE_WIDTH}): {too_wide}"
