@@ -14,6 +14,7 @@ from ms_lr.config import (
     registered,
 )
 from ms_lr.core.schedule import Schedule, evaluate
+from ms_lr.core.settled import settled_tables
 from ms_lr.core.unshared import UnsharedScheduleWarning
 from ms_lr.schedules.compose import CooldownLR, Offset, PerEpoch, Product, Scaled, SequentialLR
 from ms_lr.schedules.constant import FixedLR
@@ -59,7 +60,7 @@ from ms_lr.training.sharing import share_schedules
 from ms_lr.training.torch_style import LRScheduler
 
 __all__ = [
-    "Schedule", "evaluate", "registered",
+    "Schedule", "evaluate", "settled_tables", "registered",
     "CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CosineAnnealingWarmupRestarts",
     "CosineCyclesLR", "TanhCyclesLR", "PolyCyclesLR", "FixedLR",
     "LinearWarmup", "ConstantWarmup",
@@ -75,4 +76,4 @@ __all__ = [
     "LRScheduler", "lr_find", "LRFinderResult",
     "build", "load", "dump", "accepted_names", "get_scheduler", "create_scheduler_v2", "create_scheduler",
 ]
-__version__ = "0.4.0"
+__version__ = "0.5.0"

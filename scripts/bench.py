@@ -53,6 +53,12 @@ def factor(k):
     return ops.where(k < 100, 0.5, 1.0)
 
 
+def formula(build):
+    """The schedule ``build`` makes, with its formula in the graph even where it settles near (no lookup table)."""
+    with ms_lr.settled_tables(0):
+        return build()
+
+
 def schedules():
     """One representative configuration of every schedule class, as factories (a fresh cell per call)."""
     cosine = lambda: ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5)  # noqa: E731
@@ -70,9 +76,12 @@ def schedules():
         "LinearLR": lambda: ms_lr.LinearLR(0.1, 1.0, 0.0, 10_000),
         "PolynomialLR": lambda: ms_lr.PolynomialLR(0.1, 10_000, 2.0),
         "WarmupStableDecayLR (1-sqrt)": lambda: ms_lr.WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="1-sqrt"),
+        "WarmupStableDecayLR (1-sqrt, formula)": lambda: formula(
+            lambda: ms_lr.WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="1-sqrt")),
         "InverseSqrtLR": lambda: ms_lr.InverseSqrtLR(0.1, 4000),
         "CyclicLR (exp_range)": lambda: ms_lr.CyclicLR(0.001, 0.1, 2000, 1000, "exp_range", 0.9999),
         "OneCycleLR": lambda: ms_lr.OneCycleLR(0.1, 10_000),
+        "OneCycleLR (formula, settled_tables(0))": lambda: formula(lambda: ms_lr.OneCycleLR(0.1, 10_000)),
         "SWALR": lambda: ms_lr.SWALR(0.1, 0.01, 1000),
         "SequentialLR(linear, cosine)": lambda: ms_lr.SequentialLR([ms_lr.LinearLR(0.1, 0.1, 1.0, 500), cosine()],
                                                                    [500]),

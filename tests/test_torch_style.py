@@ -216,3 +216,26 @@ def test_the_optimizer_gets_its_never_taken_branch_and_trains_the_same(mode):
     ms.set_context(mode=mode)
     ours, plain = _three_jit_steps(True), _three_jit_steps(False)
     assert all(np.array_equal(a, b) for a, b in zip(ours, plain))
+
+
+@pytest.mark.parametrize("mode", [ms.PYNATIVE_MODE, ms.GRAPH_MODE], ids=["pynative", "graph"])
+def test_a_host_step_is_one_compiled_graph_not_the_schedule_op_by_op(mode, monkeypatch):
+    """Stepped on the host, the schedule is not called from Python (each call ran its kernels one PYNATIVE launch
+    at a time): the step is compiled once, at its first host call, and launched after that."""
+    ms.set_context(mode=mode)
+    calls = []
+    original = ms_lr.Schedule.__call__
+    monkeypatch.setattr(ms_lr.Schedule, "__call__", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    net = nn.Dense(2, 1)
+    schedule = ms_lr.CosineAnnealingLR(0.1, T_max=7)
+    scheduler = ms_lr.LRScheduler(optim.SGD(net.trainable_params(), lr=0.1, momentum=0.9), schedule,
+                                  momentum=ms_lr.LinearLR(0.9, 0.5, 1.0, 4))
+    constructed = len(calls)
+    assert constructed == 2, "the constructor's own step, op by op (nothing compiled for a jit-only scheduler)"
+    for _ in range(10):
+        scheduler.step()
+    assert len(calls) == constructed, "a host step called the schedule from Python"
+    assert int(scheduler.last_epoch.asnumpy()) == 10
+    assert float(scheduler.get_last_lr()[0].asnumpy()) == ms_lr.evaluate(schedule, [10])[0]
+    assert float(scheduler.optimizer.param_groups[0]["momentum"].asnumpy()) == \
+        ms_lr.evaluate(ms_lr.LinearLR(0.9, 0.5, 1.0, 4), [10])[0]

@@ -20,7 +20,7 @@ GROUPS = (
                   "grouped_lr_schedule", "lr_find", "LRFinderResult")),
     ("Configuration and other libraries' front doors", ("build", "load", "dump", "accepted_names", "registered",
                                                         "get_scheduler", "create_scheduler_v2", "create_scheduler")),
-    ("Evaluating schedules", ("Schedule", "evaluate", "momentum_schedule")),
+    ("Evaluating schedules", ("Schedule", "evaluate", "settled_tables", "momentum_schedule")),
 )
 TORCH_DOCS = "https://pytorch.org/docs/stable/generated/torch.optim.{}.html"
 MINDSPORE_DOCS = "https://www.mindspore.cn/docs/en/master/api_python/nn/mindspore.nn.{}.html"

@@ -124,7 +124,7 @@ def _in_steps(sched: str, a: Dict[str, Any]) -> Schedule:
         main = _cycles(TanhCyclesLR, a)
         warmup = a["warmup_t"]
         # timm ramps a tanh warmup to the curve where the warmup ends (its first value with warmup_prefix).
-        end = lr if a["warmup_prefix"] or not warmup else float(main.value(Tensor(np.int32(warmup))).asnumpy())
+        end = lr if a["warmup_prefix"] or not warmup else float(main.at(Tensor(np.int32(warmup))).asnumpy())
         return _with_warmup(main, a, end_lr=end)
     if sched == "step":
         interval, rate = a["decay_t"], a["decay_rate"]

@@ -30,6 +30,7 @@ import typing
 from types import TracebackType
 from typing import Any, Callable, Dict, List, Literal, Optional, Union
 
+import mindspore.ops as ops
 import numpy as np
 from mindspore import Tensor
 from mindspore.nn import Cell
@@ -39,6 +40,7 @@ from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, ChoiceRule, FlagRule, F
 from ms_lr.core.blocks import OutOfTreeBlocks
 from ms_lr.core.docs import readable, with_shared_sections
 from ms_lr.core.habits import ATTRIBUTE_HABITS, attribute_habit, refuse_torch_habits, renamed_arguments
+from ms_lr.core.settled import settled_table
 from ms_lr.core.steps import step_tensor, to_step
 from ms_lr.core.unshared import warn_if_held_per_parameter
 
@@ -102,6 +104,8 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
 
     #: Whether the class statement made it a public schedule type (``registered=True``, the default).
     declared_public: bool = False
+    #: Whether the graph gathers the schedule's values from a table (it settles near: :mod:`ms_lr.core.settled`).
+    tabulated: bool = False
 
     def __init_subclass__(cls, reference: Optional[Callable] = None, abstract: bool = False, registered: bool = True,
                           torch: Optional[str] = None, operator: Optional[str] = None,
@@ -153,11 +157,24 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
         return super().__call__(step_tensor(global_step), *args, **kwargs)
 
     def construct(self, global_step: Tensor) -> Tensor:
-        return self.value(to_step(global_step))
+        return self.at(to_step(global_step))
 
     def value(self, step: Tensor) -> Tensor:
-        """The learning rate at ``step``, an int32 tensor already clamped to ``[0, 2**31 - 1]``."""
+        """The learning rate at ``step``, an int32 tensor already clamped to ``[0, 2**31 - 1]``: the formula."""
         raise NotImplementedError
+
+    def at(self, step: Tensor) -> Tensor:
+        """The learning rate at a clamped int32 ``step`` as the graph computes it: :meth:`value`, or a lookup in the
+        table of its values where the schedule settles near (a schedule holding another calls its ``at``)."""
+        if self.tabulated:
+            return ops.gather(self.settled_values, ops.minimum(step, self.settled_step), 0)
+        return self.value(step)
+
+    def settles_at(self) -> Optional[int]:
+        """The first step from which the value never changes again (through ``2**31 - 1``), or ``None`` where it
+        keeps changing (or it is not known). A schedule that settles within ``settled_tables``' limit (``2**20``
+        steps by default) is compiled as a lookup of its own values (:mod:`ms_lr.core.settled`)."""
+        return None
 
     def reference(self, steps: Any) -> np.ndarray:
         """Float64 NumPy values at ``steps``, from the independent formula declared with the class."""
@@ -346,14 +363,28 @@ def _declare_arguments(cls: type, renamed: Dict[str, str]) -> None:
         except TypeError as error:
             raise TypeError(f"For '{owner}', {error}") from None
         bound.apply_defaults()
-        with named_errors(owner):
-            checked = {name: rules[name].check(name, value) for name, value in list(bound.arguments.items())[1:]}
-            init(self, **checked)
+        # A subclass's constructor calls its base's: only the outermost one tabulates, once the object is whole.
+        outermost = not self.__dict__.get("_constructing", False)
+        object.__setattr__(self, "_constructing", True)
+        try:
+            with named_errors(owner):
+                checked = {name: rules[name].check(name, value)
+                           for name, value in list(bound.arguments.items())[1:]}
+                init(self, **checked)
+        finally:
+            if outermost:
+                object.__setattr__(self, "_constructing", False)
+        if not outermost:
+            return
         self._config = checked
         bound_value = self.upper_bound()
         if bound_value is not None and not bound_value <= FLOAT32_MAX:
             raise ValueError(f"For '{owner}', the lr can reach {bound_value:.4g}, beyond float32's largest value "
                              f"{FLOAT32_MAX:.4g}")
+        table = settled_table(self)
+        if table is not None:
+            self.settled_values, self.settled_step = table, table.shape[0] - 1
+            self.tabulated = True
 
     # help() and inspect.signature show what each argument is (``base_lr: float >= 0``), not the rule objects.
     checked_init.__signature__ = signature.replace(parameters=[

@@ -21,6 +21,11 @@ def _as_schedules(parts: Sequence[Union[Schedule, float]]) -> List[Schedule]:
     return [part if isinstance(part, Schedule) else FixedLR(part) for part in parts]
 
 
+def _shifted(settles: Optional[int], shift: int) -> Optional[int]:
+    """Where a part that settles at its own step ``settles`` settles once started ``shift`` steps late."""
+    return None if settles is None or settles + shift > INT32_MAX else settles + shift
+
+
 def _bound_product(bounds: Sequence[Optional[float]]) -> Optional[float]:
     if any(b is None for b in bounds):
         return None
@@ -64,11 +69,14 @@ class SequentialLR(Schedule, reference=sequential):
         self.starts = [0] + list(milestones)
 
     def value(self, step: Tensor) -> Tensor:
-        out = self.schedules[0].value(step)
+        out = self.schedules[0].at(step)
         for i in range(1, len(self.starts)):
-            later = self.schedules[i].value(ops.maximum(step - self.starts[i], 0))
+            later = self.schedules[i].at(ops.maximum(step - self.starts[i], 0))
             out = ops.where(step >= self.starts[i], later, out)
         return out
+
+    def settles_at(self) -> Optional[int]:
+        return _shifted(self.schedules[-1].settles_at(), self.starts[-1])
 
     def boundaries(self, last: int) -> List[int]:
         marks = set()
@@ -115,13 +123,17 @@ class Product(Schedule, reference=product, operator="schedule * schedule"):
         self.schedules = nn.CellList(schedules)
 
     def value(self, step: Tensor) -> Tensor:
-        out = self.schedules[0].value(step)
+        out = self.schedules[0].at(step)
         for i in range(1, len(self.schedules)):
-            out = out * self.schedules[i].value(step)
+            out = out * self.schedules[i].at(step)
         return out
 
     def upper_bound(self) -> Optional[float]:
         return _bound_product([s.upper_bound() for s in self.schedules])
+
+    def settles_at(self) -> Optional[int]:
+        parts = [s.settles_at() for s in self.schedules]
+        return None if None in parts else max(parts)
 
     def boundaries(self, last: int) -> List[int]:
         return sorted({m for s in self.schedules for m in s.boundaries(last)})
@@ -159,7 +171,10 @@ class Scaled(Schedule, reference=scaled, operator="schedule * number"):
         self.scale = f32(scale)
 
     def value(self, step: Tensor) -> Tensor:
-        return self.schedule.value(step) * self.scale
+        return self.schedule.at(step) * self.scale
+
+    def settles_at(self) -> Optional[int]:
+        return self.schedule.settles_at()
 
     def upper_bound(self) -> Optional[float]:
         bound = self.schedule.upper_bound()
@@ -197,7 +212,11 @@ class PerEpoch(Schedule, reference=per_epoch):
         self.steps_per_epoch = steps_per_epoch
 
     def value(self, step: Tensor) -> Tensor:
-        return self.schedule.value(ops.floor_div(step, self.steps_per_epoch))
+        return self.schedule.at(ops.floor_div(step, self.steps_per_epoch))
+
+    def settles_at(self) -> Optional[int]:
+        epochs = self.schedule.settles_at()
+        return None if epochs is None or epochs * self.steps_per_epoch > INT32_MAX else epochs * self.steps_per_epoch
 
     def boundaries(self, last: int) -> List[int]:
         return [m * self.steps_per_epoch for m in self.schedule.boundaries(last // self.steps_per_epoch)]
@@ -234,7 +253,12 @@ class Offset(Schedule, reference=offset):
 
     def value(self, step: Tensor) -> Tensor:
         # Saturate before adding so the int32 sum cannot wrap.
-        return self.schedule.value(ops.minimum(step, self.last) + self.start_step)
+        return self.schedule.at(ops.minimum(step, self.last) + self.start_step)
+
+    def settles_at(self) -> int:
+        # The step saturates at last, so it settles there at the latest.
+        inner = self.schedule.settles_at()
+        return self.last if inner is None else min(self.last, max(inner - self.start_step, 0))
 
     def boundaries(self, last: int) -> List[int]:
         return [m - self.start_step for m in self.schedule.boundaries(min(last + self.start_step, INT32_MAX))
@@ -281,11 +305,15 @@ class CooldownLR(Schedule, reference=cooldown):
         self.min_lr = f32(min_lr)
 
     def value(self, step: Tensor) -> Tensor:
-        held = self.schedule.value(ops.minimum(step, self.start_step))
+        held = self.schedule.at(ops.minimum(step, self.start_step))
         done = ops.minimum(ops.maximum(step - self.start_step, 0), self.cooldown_steps)
         w_top, w_floor = self.shape.weights(done, self.cooldown_steps - done)
         # Two weights: the schedule's value may be below min_lr. Before the cool-down they are exactly 1 and 0.
         return held * w_top + self.min_lr * w_floor
+
+    def settles_at(self) -> int:
+        # min_lr from the end of the cool-down on, whatever the schedule it cools down.
+        return self.start_step + self.cooldown_steps
 
     def boundaries(self, last: int) -> List[int]:
         marks = set(self.schedule.boundaries(min(last, self.start_step - 1)))

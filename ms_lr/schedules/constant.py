@@ -41,5 +41,8 @@ class FixedLR(Schedule, reference=fixed):
         # where() with a condition that never holds broadcasts the constant to the step's shape.
         return ops.where(step < self.zero, 0.0, self.lr)
 
+    def settles_at(self) -> int:
+        return 0
+
     def boundaries(self, last: int) -> List[int]:
         return []

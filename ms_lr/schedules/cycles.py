@@ -65,6 +65,7 @@ class _LimitedCycles(Schedule, abstract=True):
         mult = Fraction(cycle_mul)
         self.periodic = mult == 1
         if self.periodic:
+            self.settled_from = cycle_limit * cycle_steps if cycle_limit * cycle_steps <= INT32_MAX else None
             self.length, self.length_step = cycle_steps, i32(cycle_steps)
             self.inv_length, self.inv_length64 = f32(1.0 / cycle_steps), f64(1.0 / cycle_steps)
             entries = min(cycle_limit, INT32_MAX // cycle_steps + 1)
@@ -97,6 +98,7 @@ class _LimitedCycles(Schedule, abstract=True):
         # the int32 range) is the floor after the last cycle.
         cycles = len(firsts) - 1
         tail = cycles == cycle_limit and firsts[-1] <= INT32_MAX
+        self.settled_from = firsts[-1] if tail else None
         entry_firsts = firsts[:cycles] + ([firsts[-1]] if tail else [])
         self.search = SortedSteps(entry_firsts)
         self.starts_list = entry_firsts[1:]
@@ -144,6 +146,10 @@ class _LimitedCycles(Schedule, abstract=True):
     def _mix(self, w_top: Tensor, w_floor: Tensor, peak: Tensor) -> Tensor:
         # Two weights: a decayed peak may be below the floor.
         return peak * w_top if self.floor_is_zero else self.min_lr * w_floor + peak * w_top
+
+    def settles_at(self) -> Optional[int]:
+        # min_lr from the first step after the last cycle (if it begins within the int32 range).
+        return self.settled_from
 
     def boundaries(self, last: int) -> List[int]:
         return [s for s in self.starts_list if s <= last]

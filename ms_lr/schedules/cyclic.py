@@ -265,6 +265,9 @@ class _OneCyclePhases(Schedule, abstract=True):
     def upper_bound(self) -> float:
         return self.top
 
+    def settles_at(self) -> int:
+        return self.last_step
+
     def boundaries(self, last: int) -> List[int]:
         marks = [int(t) + 1 for t in self.thresholds.asnumpy()] + [self.last_step]
         return sorted(m for m in set(marks) if 0 < m <= last)

@@ -249,6 +249,9 @@ class LinearLR(Schedule, reference=linear_factor, torch="lr_scheduler.LinearLR")
         w_start = ops.cast(self.total_iters - done, ms.float32) * self.inv_total
         return self.start * w_start + self.end * w_end
 
+    def settles_at(self) -> int:
+        return self.total_iters
+
     def boundaries(self, last: int) -> List[int]:
         return [self.total_iters] if self.total_iters <= last else []
 
@@ -313,6 +316,9 @@ class PolynomialLR(Schedule, reference=polynomial_decay, torch="lr_scheduler.Pol
         else:
             w_top = ops.pow(left / period, self.power)
         return self.ends.mix(1.0 - w_top, w_top)
+
+    def settles_at(self) -> Optional[int]:
+        return None if self.cycle else self.total_iters
 
     def boundaries(self, last: int) -> List[int]:
         if self.cycle:
@@ -453,6 +459,9 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
         if self.ramp is None:
             return lr
         return ops.where(step < self.ramp.length_step, self._warmup(step), lr)
+
+    def settles_at(self) -> int:
+        return self.decay_start + self.decay_steps
 
     def boundaries(self, last: int) -> List[int]:
         marks = {self.warmup_steps, self.decay_start, self.decay_start + self.decay_steps} - {0}

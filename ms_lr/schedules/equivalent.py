@@ -19,10 +19,13 @@ class Equivalent(Schedule, abstract=True):
     native: Schedule
 
     def value(self, step: Tensor) -> Tensor:
-        return self.native.value(step)
+        return self.native.at(step)
 
     def boundaries(self, last: int) -> List[int]:
         return self.native.boundaries(last)
+
+    def settles_at(self) -> Optional[int]:
+        return self.native.settles_at()
 
     def upper_bound(self) -> Optional[float]:
         return self.native.upper_bound()

@@ -116,7 +116,7 @@ class NoisyLR(Schedule, reference=noisy):
     def value(self, step: Tensor) -> Tensor:
         centred = self._uniform(step) - 0.5
         noise = self.std * _normal_quantile(centred * self.width) if self.normal else centred * self.double_pct
-        lr = self.schedule.value(step)
+        lr = self.schedule.at(step)
         inside = step >= self.start if self.open_end else (step >= self.start) & (step < self.end)
         return ops.where(inside, ops.cast(ops.cast(lr, ms.float64) * (1.0 + noise), ms.float32), lr)
 

@@ -46,7 +46,7 @@ class ReducibleLR(Schedule, reference=reducible):
         self.factor = Parameter(Tensor(np.float32(factor)), name="plateau_factor", requires_grad=False)
 
     def value(self, step: Tensor) -> Tensor:
-        return self.schedule.value(step) * self.factor
+        return self.schedule.at(step) * self.factor
 
     def get_factor(self) -> float:
         return float(self.factor.asnumpy())

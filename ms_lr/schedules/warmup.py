@@ -4,7 +4,7 @@ from typing import List, Optional, Union
 import numpy as np
 from mindspore import Tensor, ops
 
-from ms_lr.core.arguments import Lr, Steps
+from ms_lr.core.arguments import INT32_MAX, Lr, Steps
 from ms_lr.core.schedule import Schedule
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.weights import Ramp, warmed
@@ -30,13 +30,22 @@ class _Warmup(Schedule, abstract=True):
             return self.after_constant
         if self.warmup_prefix:
             step = ops.maximum(step - self.warmup_steps, 0)
-        return self.after.value(step)
+        return self.after.at(step)
+
+    def settles_at(self) -> Optional[int]:
+        if self.after_constant is not None:
+            return self.warmup_steps
+        after = self.after.settles_at()
+        if after is None:
+            return None
+        settles = self.warmup_steps + after if self.warmup_prefix else max(self.warmup_steps, after)
+        return settles if settles <= INT32_MAX else None
 
     def _first_after_value(self) -> float:
         """``after`` at its own step 0, from its float32 cell (evaluated eagerly, no graph compiled)."""
         if self.after_constant is not None:
             return float(self.after_constant.asnumpy())
-        return float(self.after.value(Tensor(np.int32(0))).asnumpy())
+        return float(self.after.at(Tensor(np.int32(0))).asnumpy())
 
     def boundaries(self, last: int) -> List[int]:
         marks = [self.warmup_steps] if 0 < self.warmup_steps <= last else []

@@ -105,7 +105,17 @@ def markdown(rows: List[Dict[str, object]]) -> str:
 
 
 def representative() -> Dict[str, ms.nn.Cell]:
-    """Every built-in schedule family in a configuration that takes its heaviest path."""
+    """Every built-in schedule family in a configuration that takes its heaviest path: its formula (a schedule that
+    settles within ``settled_tables``' limit compiles to a lookup instead, the table's last row)."""
+    from ms_lr.core.settled import settled_tables
+    with settled_tables(0):
+        schedules = _formulas()
+    from ms_lr.schedules.cyclic import OneCycleLR
+    schedules["any settled schedule, as its lookup (OneCycleLR)"] = OneCycleLR(0.1, 10_000, cycle_momentum=False)
+    return schedules
+
+
+def _formulas() -> Dict[str, ms.nn.Cell]:
     from ms_lr.schedules.compose import CooldownLR, SequentialLR
     from ms_lr.schedules.cosine import CosineAnnealingLR, CosineAnnealingWarmRestarts, CosineAnnealingWarmupRestarts
     from ms_lr.schedules.cycles import CosineCyclesLR, PolyCyclesLR, TanhCyclesLR

@@ -1,0 +1,155 @@
+"""Settled schedules compiled as lookups (ms_lr/core/settled.py): every claim of where a schedule settles holds
+through 2**31 - 1, the lookup gives the formula's own values, and only what settles near and holds no Parameter is
+tabulated. The cell-against-reference contract (tests/test_contract.py) covers the tabulated cells as it covers
+every other."""
+import tempfile
+
+import mindspore as ms
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from mindspore import Tensor
+
+import ms_lr
+from ms_lr.core.arguments import INT32_MAX
+from ms_lr.core.settled import DEFAULT_TABLE_STEPS, table_steps
+from ms_lr.tools.op_audit import graph_primitives
+from tests.support.strategies import example, schedule_classes, schedules
+
+CLASSES = schedule_classes()
+SETTLING = [cls for cls in CLASSES if example(cls).settles_at() is not None]
+
+
+def _formula(schedule, steps):
+    """The schedule's formula, eagerly (not its lookup)."""
+    return schedule.value(Tensor(np.asarray(steps, dtype=np.int32))).asnumpy()
+
+
+def _claim_holds(schedule, seed):
+    """From ``settles_at()`` on, the reference is constant (the truth), and the formula stays within a float32
+    rounding of its value there, which the lookup holds (timm's cycles past their limit compute ``min_lr`` as two
+    weights that sum to 1 within a rounding)."""
+    settle = schedule.settles_at()
+    assert isinstance(settle, int) and 0 <= settle <= INT32_MAX, settle
+    rng = np.random.default_rng(seed)
+    later = np.array(sorted({settle, settle + 1, settle + 2, INT32_MAX - 1, INT32_MAX} |
+                            set(rng.integers(settle, INT32_MAX, size=200, endpoint=True).tolist())))
+    later = later[later <= INT32_MAX]
+    reference = schedule.reference(later)
+    assert np.allclose(reference, reference[0], rtol=1e-12, atol=0), (
+        f"{schedule!r} claims to settle at step {settle} but its reference changes after it: "
+        f"{dict(zip(later[reference != reference[0]][:5].tolist(), reference[reference != reference[0]][:5]))}")
+    values = _formula(schedule, later)
+    assert np.allclose(values, values[0], rtol=1.2e-7, atol=0), (
+        f"{schedule!r} claims to settle at step {settle} but its formula changes after it: "
+        f"{dict(zip(later[values != values[0]][:5].tolist(), values[values != values[0]][:5].tolist()))}")
+
+
+def test_the_schedules_that_settle_include_the_heavy_finite_ones():
+    names = {cls.__name__ for cls in SETTLING}
+    assert {"OneCycleLR", "OneCycleMomentum", "WarmupStableDecayLR", "CosineCyclesLR", "TanhCyclesLR",
+            "PolyCyclesLR", "LinearLR", "CooldownLR"} <= names, names
+
+
+@pytest.mark.parametrize("cls", SETTLING, ids=[c.__name__ for c in SETTLING])
+def test_where_each_schedule_settles_its_formula_holds_through_2_31(cls):
+    _claim_holds(example(cls), seed=sum(map(ord, cls.__name__)))
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(schedule=schedules())
+def test_where_any_schedule_settles_its_formula_holds_through_2_31(schedule):
+    if schedule.settles_at() is not None:
+        _claim_holds(schedule, seed=0)
+
+
+@pytest.mark.parametrize("mode", [ms.GRAPH_MODE, ms.PYNATIVE_MODE], ids=["graph", "pynative"])
+@pytest.mark.parametrize("cls", SETTLING, ids=[c.__name__ for c in SETTLING])
+def test_the_lookup_gives_the_compiled_formulas_values(cls, mode):
+    table = example(cls)
+    with ms_lr.settled_tables(0):
+        formula = cls(**table._config)
+    assert not formula.tabulated
+    settle = table.settles_at()
+    assert table.tabulated == (0 < settle < DEFAULT_TABLE_STEPS)
+    steps = sorted(set(range(min(settle + 20, 5000))) | {settle, INT32_MAX} |
+                   set(np.random.default_rng(1).integers(0, INT32_MAX, 100).tolist()))
+    ms.set_context(mode=mode)
+    try:
+        looked_up, computed = ms_lr.evaluate(table, steps), ms_lr.evaluate(formula, steps)
+    finally:
+        ms.set_context(mode=ms.GRAPH_MODE)
+    # The same float32 kernels, run once at construction (op by op) or every step: equal op by op; a compiled
+    # graph may rewrite an expression (one rounding).
+    if mode == ms.PYNATIVE_MODE:
+        assert np.array_equal(looked_up, computed), cls.__name__
+    else:
+        assert np.allclose(looked_up, computed, rtol=1.2e-7, atol=0), cls.__name__
+
+
+def test_a_tabulated_schedule_compiles_to_a_clamp_and_a_gather():
+    with tempfile.TemporaryDirectory() as tabulated, tempfile.TemporaryDirectory() as plain:
+        one_cycle = ms_lr.OneCycleLR(0.1, total_steps=10_000, cycle_momentum=False)
+        with ms_lr.settled_tables(0):
+            formula = ms_lr.OneCycleLR(0.1, total_steps=10_000, cycle_momentum=False)
+        lookup, computed = graph_primitives(one_cycle, tabulated), graph_primitives(formula, plain)
+    assert lookup.kernels == 3 and set(lookup.primitives) == {"Maximum", "Minimum", "Gather"}, lookup
+    assert computed.kernels > 10, computed
+
+
+def test_what_is_not_tabulated():
+    assert ms_lr.OneCycleLR(0.1, DEFAULT_TABLE_STEPS, cycle_momentum=False).tabulated
+    # Past the limit, periodic, a constant, a Parameter anywhere in the tree.
+    assert not ms_lr.OneCycleLR(0.1, DEFAULT_TABLE_STEPS + 1, cycle_momentum=False).tabulated
+    assert not ms_lr.CosineAnnealingLR(0.1, 100).tabulated
+    assert not ms_lr.FixedLR(0.1).tabulated
+    reducible = ms_lr.ReducibleLR(ms_lr.LinearLR(0.1, 0.5, 1.0, 100))
+    cooled = ms_lr.CooldownLR(reducible, start_step=100, cooldown_steps=10)
+    assert cooled.settles_at() == 110 and not cooled.tabulated and not reducible.tabulated
+    # ... and what the Parameter moves, still moves.
+    reducible.factor.set_data(Tensor(np.float32(0.5)))
+    assert ms_lr.evaluate(cooled, [50])[0] == np.float32(0.5) * ms_lr.evaluate(ms_lr.LinearLR(0.1, 0.5, 1.0, 100),
+                                                                                [50])[0]
+
+
+def test_settled_tables_sets_the_limit_for_its_block_only_and_checks_it():
+    with ms_lr.settled_tables(100):
+        assert table_steps() == 100
+        assert not ms_lr.LinearLR(0.1, total_iters=100).tabulated     # 101 values
+        assert ms_lr.LinearLR(0.1, total_iters=99).tabulated
+    assert table_steps() == DEFAULT_TABLE_STEPS
+    for bad in (-1, 1.5, True, "100"):
+        with pytest.raises(ValueError, match="For 'settled_tables', max_steps must be an int >= 0"):
+            with ms_lr.settled_tables(bad):
+                pass
+
+
+def test_a_tabulated_schedule_trains_and_resumes_from_global_step():
+    """The lookup is driven by the optimizer's global_step like the formula: same weights, and a run restarted
+    from a saved step continues on the same lrs."""
+    ms.set_context(mode=ms.GRAPH_MODE)
+    x = Tensor(np.random.default_rng(0).normal(size=(16, 4)).astype(np.float32))
+    y = Tensor(np.random.default_rng(1).normal(size=(16, 1)).astype(np.float32))
+
+    def train(schedule, steps, start=0):
+        ms.set_seed(0)
+        net = ms.nn.Dense(4, 1)
+        opt = ms.nn.SGD(net.trainable_params(), learning_rate=schedule)
+        opt.global_step.set_data(Tensor(np.array([start], np.int32)))
+        step = ms.nn.TrainOneStepCell(ms.nn.WithLossCell(net, ms.nn.MSELoss()), opt)
+        for _ in range(steps):
+            step(x, y)
+        return net.weight.asnumpy(), int(opt.global_step.asnumpy()[0])
+
+    table = ms_lr.WarmupStableDecayLR(0.1, 5, 10, 10)
+    with ms_lr.settled_tables(0):
+        formula = ms_lr.WarmupStableDecayLR(0.1, 5, 10, 10)
+    assert table.tabulated and not formula.tabulated
+    (w_table, k_table), (w_formula, k_formula) = train(table, 30), train(formula, 30)
+    assert k_table == k_formula == 30
+    np.testing.assert_allclose(w_table, w_formula, rtol=1e-6, atol=1e-7)
+    # Resumed at step 12 (inside the stable phase): the lookup starts where the step says.
+    (w_table, k_table), (w_formula, k_formula) = train(table, 18, start=12), train(formula, 18, start=12)
+    assert k_table == k_formula == 30
+    np.testing.assert_allclose(w_table, w_formula, rtol=1e-6, atol=1e-7)
+    assert not np.allclose(w_table, train(table, 18)[0], rtol=1e-6), "the start step changes the lrs used"
