@@ -48,7 +48,11 @@ def _claim_holds(schedule, seed):
 def test_the_schedules_that_settle_include_the_heavy_finite_ones():
     names = {cls.__name__ for cls in SETTLING}
     assert {"OneCycleLR", "OneCycleMomentum", "WarmupStableDecayLR", "CosineCyclesLR", "TanhCyclesLR",
-            "PolyCyclesLR", "LinearLR", "CooldownLR"} <= names, names
+            "PolyCyclesLR", "LinearLR", "CooldownLR", "SWALR"} <= names, names
+    noisy = ms_lr.NoisyLR(ms_lr.OneCycleLR(0.1, 1000, cycle_momentum=False), start_step=100, end_step=900)
+    assert noisy.settles_at() == 999 and noisy.tabulated
+    _claim_holds(noisy, seed=3)
+    assert ms_lr.NoisyLR(ms_lr.OneCycleLR(0.1, 1000, cycle_momentum=False), start_step=100).settles_at() is None
 
 
 @pytest.mark.parametrize("cls", SETTLING, ids=[c.__name__ for c in SETTLING])

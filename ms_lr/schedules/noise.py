@@ -120,6 +120,10 @@ class NoisyLR(Schedule, reference=noisy):
         inside = step >= self.start if self.open_end else (step >= self.start) & (step < self.end)
         return ops.where(inside, ops.cast(ops.cast(lr, ms.float64) * (1.0 + noise), ms.float32), lr)
 
+    def settles_at(self) -> Optional[int]:
+        inner = self.schedule.settles_at()
+        return None if self.open_end or inner is None else max(self.end_step, inner)
+
     def upper_bound(self) -> Optional[float]:
         bound = self.schedule.upper_bound()
         return None if bound is None else bound * (1.0 + self._config["pct"])
