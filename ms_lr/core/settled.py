@@ -15,12 +15,14 @@ only, as before).
 """
 import contextlib
 import numbers
-from typing import Any, Iterator
+from typing import Any, Iterator, Optional
 
 import numpy as np
 from mindspore import Tensor
 
-__all__ = ["DEFAULT_TABLE_STEPS", "settled_tables", "table_steps", "settled_table"]
+from ms_lr.core.arguments import INT32_MAX
+
+__all__ = ["DEFAULT_TABLE_STEPS", "settled_tables", "table_steps", "settled_table", "shifted"]
 
 #: The most steps a settled schedule is tabulated over by default: 2**20 (4 MiB of float32 on the device).
 DEFAULT_TABLE_STEPS = 2**20
@@ -50,6 +52,12 @@ def settled_tables(max_steps: int) -> Iterator[None]:
         yield
     finally:
         _limit[0] = previous
+
+
+def shifted(settles: Optional[int], shift: int) -> Optional[int]:
+    """Where a part that settles at its own step ``settles`` settles once started ``shift`` steps late (``None``
+    past the int32 range)."""
+    return None if settles is None or settles + shift > INT32_MAX else settles + shift
 
 
 def table_steps() -> int:

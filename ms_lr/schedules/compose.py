@@ -6,6 +6,7 @@ from mindspore import Tensor, nn, ops
 
 from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, IntListRule, Lr, PositiveSteps, Scale, Steps
 from ms_lr.core.schedule import Schedule, ScheduleListRule
+from ms_lr.core.settled import shifted
 from ms_lr.graph.constants import f32
 from ms_lr.graph.weights import DecayShape
 from ms_lr.reference.compose import cooldown, offset, per_epoch, product, scaled, sequential
@@ -19,11 +20,6 @@ FAMILY = "composition"
 def _as_schedules(parts: Sequence[Union[Schedule, float]]) -> List[Schedule]:
     """Plain lrs in a list of schedules as constant schedules."""
     return [part if isinstance(part, Schedule) else FixedLR(part) for part in parts]
-
-
-def _shifted(settles: Optional[int], shift: int) -> Optional[int]:
-    """Where a part that settles at its own step ``settles`` settles once started ``shift`` steps late."""
-    return None if settles is None or settles + shift > INT32_MAX else settles + shift
 
 
 def _bound_product(bounds: Sequence[Optional[float]]) -> Optional[float]:
@@ -76,7 +72,7 @@ class SequentialLR(Schedule, reference=sequential):
         return out
 
     def settles_at(self) -> Optional[int]:
-        return _shifted(self.schedules[-1].settles_at(), self.starts[-1])
+        return shifted(self.schedules[-1].settles_at(), self.starts[-1])
 
     def boundaries(self, last: int) -> List[int]:
         marks = set()

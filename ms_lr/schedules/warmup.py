@@ -4,8 +4,9 @@ from typing import List, Optional, Union
 import numpy as np
 from mindspore import Tensor, ops
 
-from ms_lr.core.arguments import INT32_MAX, Lr, Steps
+from ms_lr.core.arguments import Lr, Steps
 from ms_lr.core.schedule import Schedule
+from ms_lr.core.settled import shifted
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.weights import Ramp, warmed
 from ms_lr.reference.warmup import constant_warmup, linear_warmup
@@ -36,10 +37,9 @@ class _Warmup(Schedule, abstract=True):
         if self.after_constant is not None:
             return self.warmup_steps
         after = self.after.settles_at()
-        if after is None:
-            return None
-        settles = self.warmup_steps + after if self.warmup_prefix else max(self.warmup_steps, after)
-        return settles if settles <= INT32_MAX else None
+        if not self.warmup_prefix:
+            return None if after is None else max(self.warmup_steps, after)
+        return shifted(after, self.warmup_steps)
 
     def _first_after_value(self) -> float:
         """``after`` at its own step 0, from its float32 cell (evaluated eagerly, no graph compiled)."""
