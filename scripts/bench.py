@@ -85,6 +85,9 @@ def schedules():
         "SWALR": lambda: ms_lr.SWALR(0.1, 0.01, 1000),
         "SequentialLR(linear, cosine)": lambda: ms_lr.SequentialLR([ms_lr.LinearLR(0.1, 0.1, 1.0, 500), cosine()],
                                                                    [500]),
+        "SequentialLR(linear, cosine) (formula)": lambda: formula(
+            lambda: ms_lr.SequentialLR([ms_lr.LinearLR(0.1, 0.1, 1.0, 500), cosine()], [500])),
+        "CyclicLR (triangular)": lambda: ms_lr.CyclicLR(0.001, 0.1, 2000, 1000),
         "Product(exp, constant)": lambda: ms_lr.ExponentialLR(0.1, 0.9999) * ms_lr.ConstantLR(1.0, 0.1, 100),
         "PerEpoch(cosine)": lambda: ms_lr.PerEpoch(ms_lr.CosineAnnealingLR(0.1, 90), 100),
         "ReducibleLR(cosine)": lambda: ms_lr.ReducibleLR(cosine()),

@@ -1,7 +1,7 @@
-"""Settled schedules compiled as lookups (ms_lr/core/settled.py): every claim of where a schedule settles holds
-through 2**31 - 1, the lookup gives the formula's own values, and only what settles near and holds no Parameter is
-tabulated. The cell-against-reference contract (tests/test_contract.py) covers the tabulated cells as it covers
-every other."""
+"""Settled and periodic schedules compiled as lookups (ms_lr/core/settled.py): every claim of where a schedule
+settles or repeats holds through 2**31 - 1, the lookup gives the formula's own values, and only what settles or
+repeats near and holds no Parameter is tabulated. The cell-against-reference contract (tests/test_contract.py)
+covers the tabulated cells as it covers every other."""
 import tempfile
 
 import mindspore as ms
@@ -18,6 +18,7 @@ from tests.support.strategies import example, schedule_classes, schedules
 
 CLASSES = schedule_classes()
 SETTLING = [cls for cls in CLASSES if example(cls).settles_at() is not None]
+PERIODIC = [cls for cls in CLASSES if example(cls).repeats() is not None and example(cls).repeats().period > 1]
 
 
 def _formula(schedule, steps):
@@ -34,7 +35,7 @@ def _claim_holds(schedule, seed):
     rng = np.random.default_rng(seed)
     later = np.array(sorted({settle, settle + 1, settle + 2, INT32_MAX - 1, INT32_MAX} |
                             set(rng.integers(settle, INT32_MAX, size=200, endpoint=True).tolist())))
-    later = later[later <= INT32_MAX]
+    later = later[(later >= settle) & (later <= INT32_MAX)]
     reference = schedule.reference(later)
     assert np.allclose(reference, reference[0], rtol=1e-12, atol=0), (
         f"{schedule!r} claims to settle at step {settle} but its reference changes after it: "
@@ -55,28 +56,88 @@ def test_the_schedules_that_settle_include_the_heavy_finite_ones():
     assert ms_lr.NoisyLR(ms_lr.OneCycleLR(0.1, 1000, cycle_momentum=False), start_step=100).settles_at() is None
 
 
+def _period_holds(schedule, seed):
+    """From ``repeats().start`` on, the reference a whole number of periods later is the same (the truth, to its own
+    float64 rounding), and the formula's is the same float32 number: its cycles are reduced in exact int32."""
+    start, period = schedule.repeats()
+    assert 0 <= start <= INT32_MAX and 1 < period <= INT32_MAX, (start, period)
+    rng = np.random.default_rng(seed)
+    later = np.array(sorted({start, start + period, start + period + 1, INT32_MAX - 1, INT32_MAX} |
+                            set(rng.integers(start, INT32_MAX, size=300, endpoint=True).tolist())))
+    later = later[(later >= start) & (later <= INT32_MAX)]
+    folded = start + (later - start) % period
+    reference, expected = schedule.reference(later), schedule.reference(folded)
+    # The float64 references take k / T at k near 2**31 unreduced (an angle off by ~1e-7 there): equal to that.
+    assert np.allclose(reference, expected, rtol=1e-6, atol=1e-9 * np.abs(expected).max()), (
+        f"{schedule!r} claims to repeat every {period} steps from step {start}, but its reference does not")
+    values, folded_values = _formula(schedule, later), _formula(schedule, folded)
+    assert np.array_equal(values, folded_values), (
+        f"{schedule!r} claims to repeat every {period} steps from step {start}, but its formula gives "
+        f"{dict(zip(later[values != folded_values][:5].tolist(), values[values != folded_values][:5].tolist()))}")
+
+
+def test_the_schedules_that_repeat_include_the_periodic_ones():
+    names = {cls.__name__ for cls in PERIODIC}
+    assert {"CosineAnnealingLR", "CosineAnnealingWarmRestarts", "CyclicLR"} <= names, names
+    cosine = ms_lr.CosineAnnealingLR(0.1, 1000, 1e-5)
+    expected = {
+        ms_lr.CosineAnnealingWarmRestarts(0.1, 100): (0, 100),
+        ms_lr.CosineAnnealingWarmupRestarts(100, 1.0, 0.1, 1e-3, 10): (0, 100),
+        # Without a warmup, step 0 is min_lr: the repeats start after it.
+        ms_lr.CosineAnnealingWarmupRestarts(100, 1.0, 0.1, 1e-3): (1, 100),
+        # A float multiplier whose truncation freezes the length (int(90 * 1.005) == 90): one length.
+        ms_lr.CosineAnnealingWarmupRestarts(100, 1.005, 0.1, 1e-3, 10): (0, 100),
+        ms_lr.LinearWarmup(cosine, 50): (50, 2000),
+        ms_lr.LinearWarmup(cosine, 50, warmup_prefix=False): (50, 2000),
+        ms_lr.SequentialLR([ms_lr.LinearLR(0.1, 0.1, 1.0, 50), cosine], [50]): (50, 2000),
+        ms_lr.NoisyLR(cosine, 100, 900): (900, 2000),
+        cosine * ms_lr.CyclicLR(0.0, 1.0, 300, cycle_momentum=False): (0, 6000),
+        ms_lr.PerEpoch(ms_lr.CosineAnnealingLR(0.1, 9), 10): (0, 180),
+        0.5 * cosine: (0, 2000),
+    }
+    for schedule, (start, period) in expected.items():
+        assert schedule.repeats() == (start, period) and schedule.tabulated, (schedule, schedule.repeats())
+        _period_holds(schedule, seed=period)
+    for never in (ms_lr.CosineAnnealingWarmRestarts(0.1, 100, 2),
+                  ms_lr.CosineAnnealingWarmupRestarts(100, 1.0, 0.1, 1e-3, 10, gamma=0.9),
+                  ms_lr.CyclicLR(0.0, 1.0, 300, mode="triangular2", cycle_momentum=False),
+                  ms_lr.CyclicLR(0.0, 1.0, 300, mode="exp_range", gamma=0.999, cycle_momentum=False),
+                  ms_lr.NoisyLR(cosine, 100), ms_lr.Offset(cosine, 10)):
+        assert never.repeats() is None or never.repeats().period == 1, never
+    # Offset saturates its step at the last int32 one: settled there, the period cut.
+    assert ms_lr.Offset(cosine, 10).repeats() == (INT32_MAX - 10, 1)
+
+
 @pytest.mark.parametrize("cls", SETTLING, ids=[c.__name__ for c in SETTLING])
 def test_where_each_schedule_settles_its_formula_holds_through_2_31(cls):
     _claim_holds(example(cls), seed=sum(map(ord, cls.__name__)))
 
 
+@pytest.mark.parametrize("cls", PERIODIC, ids=[c.__name__ for c in PERIODIC])
+def test_where_each_schedule_repeats_its_formula_repeats_through_2_31(cls):
+    _period_holds(example(cls), seed=sum(map(ord, cls.__name__)))
+
+
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(schedule=schedules())
-def test_where_any_schedule_settles_its_formula_holds_through_2_31(schedule):
-    if schedule.settles_at() is not None:
+def test_where_any_schedule_settles_or_repeats_its_formula_holds_through_2_31(schedule):
+    repeats = schedule.repeats()
+    if repeats is not None and repeats.period == 1:
         _claim_holds(schedule, seed=0)
+    elif repeats is not None:
+        _period_holds(schedule, seed=0)
 
 
 @pytest.mark.parametrize("mode", [ms.GRAPH_MODE, ms.PYNATIVE_MODE], ids=["graph", "pynative"])
-@pytest.mark.parametrize("cls", SETTLING, ids=[c.__name__ for c in SETTLING])
+@pytest.mark.parametrize("cls", SETTLING + PERIODIC, ids=[c.__name__ for c in SETTLING + PERIODIC])
 def test_the_lookup_gives_the_compiled_formulas_values(cls, mode):
     table = example(cls)
     with ms_lr.settled_tables(0):
         formula = cls(**table._config)
     assert not formula.tabulated
-    settle = table.settles_at()
-    assert table.tabulated == (0 < settle < DEFAULT_TABLE_STEPS)
-    steps = sorted(set(range(min(settle + 20, 5000))) | {settle, INT32_MAX} |
+    start, period = table.repeats()
+    assert table.tabulated == ((start, period) != (0, 1) and start + period <= DEFAULT_TABLE_STEPS)
+    steps = sorted(set(range(min(start + period + 20, 5000))) | {start, start + period, INT32_MAX} |
                    set(np.random.default_rng(1).integers(0, INT32_MAX, 100).tolist()))
     ms.set_context(mode=mode)
     try:
@@ -101,11 +162,28 @@ def test_a_tabulated_schedule_compiles_to_a_clamp_and_a_gather():
     assert computed.kernels > 10, computed
 
 
+def test_a_periodic_schedule_compiles_to_a_modulo_and_a_gather():
+    cosine = ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5)
+    with tempfile.TemporaryDirectory() as periodic, tempfile.TemporaryDirectory() as prefixed, \
+            tempfile.TemporaryDirectory() as plain:
+        restarts = graph_primitives(ms_lr.CosineAnnealingWarmRestarts(0.1, 1000), periodic)
+        warmed = graph_primitives(ms_lr.LinearWarmup(cosine, 500), prefixed)
+        with ms_lr.settled_tables(0):
+            formula = graph_primitives(ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5), 500), plain)
+    assert restarts.kernels == 3 and set(restarts.primitives) == {"Maximum", "FloorMod", "Gather"}, restarts
+    # Before the warmup's end the step indexes itself; after it, whole periods are taken off.
+    assert warmed.kernels == 7 and set(warmed.primitives) == {"Maximum", "Minimum", "Sub", "FloorMod", "Add",
+                                                              "Gather"}, warmed
+    assert formula.kernels > 10, formula
+
+
 def test_what_is_not_tabulated():
     assert ms_lr.OneCycleLR(0.1, DEFAULT_TABLE_STEPS, cycle_momentum=False).tabulated
-    # Past the limit, periodic, a constant, a Parameter anywhere in the tree.
+    assert ms_lr.CosineAnnealingLR(0.1, DEFAULT_TABLE_STEPS // 2).tabulated
+    # Past the limit (a settle point, or a period), never repeating, a constant, a Parameter anywhere in the tree.
     assert not ms_lr.OneCycleLR(0.1, DEFAULT_TABLE_STEPS + 1, cycle_momentum=False).tabulated
-    assert not ms_lr.CosineAnnealingLR(0.1, 100).tabulated
+    assert not ms_lr.CosineAnnealingLR(0.1, DEFAULT_TABLE_STEPS // 2 + 1).tabulated
+    assert not ms_lr.CosineAnnealingWarmRestarts(0.1, 100, 2).tabulated
     assert not ms_lr.FixedLR(0.1).tabulated
     reducible = ms_lr.ReducibleLR(ms_lr.LinearLR(0.1, 0.5, 1.0, 100))
     cooled = ms_lr.CooldownLR(reducible, start_step=100, cooldown_steps=10)

@@ -40,7 +40,7 @@ from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, ChoiceRule, FlagRule, F
 from ms_lr.core.blocks import OutOfTreeBlocks
 from ms_lr.core.docs import readable, with_shared_sections
 from ms_lr.core.habits import ATTRIBUTE_HABITS, attribute_habit, refuse_torch_habits, renamed_arguments
-from ms_lr.core.settled import settled_table
+from ms_lr.core.settled import Repeats, settled_table
 from ms_lr.core.steps import step_tensor, to_step
 from ms_lr.core.unshared import warn_if_held_per_parameter
 
@@ -104,7 +104,8 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
 
     #: Whether the class statement made it a public schedule type (``registered=True``, the default).
     declared_public: bool = False
-    #: Whether the graph gathers the schedule's values from a table (it settles near: :mod:`ms_lr.core.settled`).
+    #: Whether the graph gathers the schedule's values from a table (it settles or repeats near:
+    #: :mod:`ms_lr.core.settled`).
     tabulated: bool = False
 
     def __init_subclass__(cls, reference: Optional[Callable] = None, abstract: bool = False, registered: bool = True,
@@ -166,15 +167,31 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
     def at(self, step: Tensor) -> Tensor:
         """The learning rate at a clamped int32 ``step`` as the graph computes it: :meth:`value`, or a lookup in the
         table of its values where the schedule settles near (a schedule holding another calls its ``at``)."""
-        if self.tabulated:
-            return ops.gather(self.settled_values, ops.minimum(step, self.settled_step), 0)
-        return self.value(step)
+        if not self.tabulated:
+            return self.value(step)
+        start, period = self.lookup_repeats
+        if period == 1:
+            index = ops.minimum(step, start)
+        elif start == 0:
+            index = ops.floor_mod(step, period)
+        else:
+            # Steps before start index themselves; later ones fall back by whole periods (exact int32).
+            index = ops.minimum(step, start) + ops.floor_mod(ops.maximum(step - start, 0), period)
+        return ops.gather(self.lookup_values, index, 0)
+
+    def repeats(self) -> Optional[Repeats]:
+        """Where the values start repeating: ``Repeats(start, period)`` if from step ``start`` on the value at
+        ``step + period`` is the value at ``step`` (through ``2**31 - 1``; ``period == 1``: the schedule settles
+        there), else ``None`` (it keeps changing, or it is not known). A schedule whose ``start + period`` is within
+        ``settled_tables``' limit (``2**20`` steps by default) is compiled as a lookup of its own values
+        (:mod:`ms_lr.core.settled`)."""
+        return None
 
     def settles_at(self) -> Optional[int]:
         """The first step from which the value never changes again (through ``2**31 - 1``), or ``None`` where it
-        keeps changing (or it is not known). A schedule that settles within ``settled_tables``' limit (``2**20``
-        steps by default) is compiled as a lookup of its own values (:mod:`ms_lr.core.settled`)."""
-        return None
+        keeps changing (a periodic schedule) or it is not known: ``repeats()`` with a period of 1."""
+        repeats = self.repeats()
+        return repeats.start if repeats is not None and repeats.period == 1 else None
 
     def reference(self, steps: Any) -> np.ndarray:
         """Float64 NumPy values at ``steps``, from the independent formula declared with the class."""
@@ -383,7 +400,7 @@ def _declare_arguments(cls: type, renamed: Dict[str, str]) -> None:
                              f"{FLOAT32_MAX:.4g}")
         table = settled_table(self)
         if table is not None:
-            self.settled_values, self.settled_step = table, table.shape[0] - 1
+            self.lookup_values, self.lookup_repeats = table, self.repeats()
             self.tabulated = True
 
     # help() and inspect.signature show what each argument is (``base_lr: float >= 0``), not the rule objects.

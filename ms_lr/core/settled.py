@@ -1,12 +1,16 @@
-"""Settled schedules as lookups: a schedule that holds one value from some step on (one cycle, warmup-stable-decay,
-a linear ramp, timm's cycles up to their limit, a cool-down) is, when that step is near, compiled as a table.
+"""Settled and periodic schedules as lookups: a schedule that holds one value from some step on (one cycle,
+warmup-stable-decay, a linear ramp, timm's cycles up to their limit, a cool-down), or whose values repeat with a
+fixed period from some step on (cosine annealing past ``T_max``, warm restarts of one length, triangular cycles, a
+warmup or a sequence ending in one of these), is, when that step and period are near, compiled as a table.
 
 At construction the schedule's own formula runs once, eagerly (op by op, no graph compiled), on every step up to
-where it settles; the float32 results are kept on the device and the compiled graph gathers from them with the step
-(a clamp and a gather, 3 kernels whatever the formula). The values are the formula's own float32 results, not the
-reference's: the cell is still checked against its independent float64 reference, step by step. Past the table the
-settled value holds, as the formula gives there; each schedule that says where it settles
-(``Schedule.settles_at``) has that claim checked by the suite at steps up to ``2**31 - 1``.
+where it settles (or up to the end of its first period); the float32 results are kept on the device and the
+compiled graph gathers from them with the step reduced into the table (a clamp and a gather for a settled schedule,
+3 kernels whatever the formula; a modulo and a gather for one periodic from step 0; 7 kernels for one periodic
+after a prefix). The values are the formula's own float32 results, not the reference's: the cell is still checked
+against its independent float64 reference, step by step. Each schedule that says where it settles or repeats
+(``Schedule.repeats``) has that claim checked by the suite at steps up to ``2**31 - 1``: the formula reduces its
+cycles in exact int32, so the value a period later is the same float32 number.
 
 A schedule that holds a Parameter (``ReducibleLR``'s factor) anywhere in its tree is never tabulated: its values
 change while training. The table costs 4 bytes per step on the device, at most ``DEFAULT_TABLE_STEPS`` steps
@@ -14,25 +18,34 @@ change while training. The table costs 4 bytes per step on the device, at most `
 only, as before).
 """
 import contextlib
+import math
 import numbers
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, NamedTuple, Optional, Sequence
 
 import numpy as np
 from mindspore import Tensor
 
 from ms_lr.core.arguments import INT32_MAX
 
-__all__ = ["DEFAULT_TABLE_STEPS", "settled_tables", "table_steps", "settled_table", "shifted"]
+__all__ = ["DEFAULT_TABLE_STEPS", "Repeats", "settled_tables", "table_steps", "settled_table", "shifted", "joined"]
 
 #: The most steps a settled schedule is tabulated over by default: 2**20 (4 MiB of float32 on the device).
 DEFAULT_TABLE_STEPS = 2**20
 _limit = [DEFAULT_TABLE_STEPS]
 
 
+class Repeats(NamedTuple):
+    """From step ``start`` on, the value at ``step + period`` is the value at ``step``, through ``2**31 - 1``
+    (``period == 1``: the schedule has settled at ``start``)."""
+    start: int
+    period: int = 1
+
+
 @contextlib.contextmanager
 def settled_tables(max_steps: int) -> Iterator[None]:
-    """Within the block, a schedule built that settles within ``max_steps`` steps is compiled as a lookup table of
-    its own values (``0``: every schedule keeps its formula in the graph). The default is ``2**20`` steps.
+    """Within the block, a schedule built that settles within ``max_steps`` steps (or whose values repeat from a
+    step and with a period that add up to at most ``max_steps``) is compiled as a lookup table of its own values
+    (``0``: every schedule keeps its formula in the graph). The default is ``2**20`` steps.
 
     >>> import ms_lr
     >>> with ms_lr.settled_tables(0):
@@ -54,10 +67,25 @@ def settled_tables(max_steps: int) -> Iterator[None]:
         _limit[0] = previous
 
 
-def shifted(settles: Optional[int], shift: int) -> Optional[int]:
-    """Where a part that settles at its own step ``settles`` settles once started ``shift`` steps late (``None``
-    past the int32 range)."""
-    return None if settles is None or settles + shift > INT32_MAX else settles + shift
+def shifted(repeats: Optional[Repeats], shift: int) -> Optional[Repeats]:
+    """Where a part that repeats from its own step ``repeats.start`` repeats once started ``shift`` steps late
+    (``None`` past the int32 range)."""
+    if repeats is None or repeats.start + shift > INT32_MAX:
+        return None
+    return Repeats(repeats.start + shift, repeats.period)
+
+
+def joined(parts: Sequence[Optional[Repeats]]) -> Optional[Repeats]:
+    """Where a schedule made of ``parts`` at the same step (a product) repeats: from the latest start, with the
+    least common multiple of the periods (``None`` if a part never repeats or the period passes the int32 range)."""
+    if not parts or None in parts:
+        return None
+    period = 1
+    for part in parts:
+        period = period * part.period // math.gcd(period, part.period)
+    if period > INT32_MAX:
+        return None
+    return Repeats(max(part.start for part in parts), period)
 
 
 def table_steps() -> int:
@@ -65,14 +93,14 @@ def table_steps() -> int:
     return _limit[0]
 
 
-def settled_table(schedule: Any) -> Any:
-    """The float32 table of ``schedule``'s values at steps ``0 .. settles_at()``, or ``None`` where it does not
-    settle within the limit or holds a Parameter."""
-    settle = schedule.settles_at()
+def settled_table(schedule: Any) -> Optional[Tensor]:
+    """The float32 table of ``schedule``'s values at steps ``0 .. start + period - 1`` of its ``repeats()``, or
+    ``None`` where it does not settle or repeat within the limit, or holds a Parameter."""
+    repeats = schedule.repeats()
     # A constant (settled from step 0) is cheaper as the constant than as a lookup.
-    if settle is None or settle == 0 or settle + 1 > _limit[0]:
+    if repeats is None or repeats == (0, 1) or repeats.start + repeats.period > _limit[0]:
         return None
     if any(True for _ in schedule.get_parameters()):
         return None
     # value() directly, not the cell's __call__: op by op in either mode, no graph compiled for it.
-    return schedule.value(Tensor(np.arange(settle + 1, dtype=np.int32)))
+    return schedule.value(Tensor(np.arange(repeats.start + repeats.period, dtype=np.int32)))

@@ -12,6 +12,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX
 from ms_lr.core.blocks import GraphBlock
+from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.search import SortedSteps
 
@@ -53,6 +54,10 @@ class CycleTable(GraphBlock):
         self.lengths = Tensor(np.array([min(length, INT32_MAX) for length in lengths], dtype=np.int32))
         self.tail_length = min(lengths[-1], INT32_MAX)
         self.cycle_lengths: List[int] = lengths   # exact Python ints, for per-entry constants
+
+    def repeats(self) -> Optional[Repeats]:
+        """Where the cycles repeat: from the periodic tail's start, one tail length apart (``None`` without a tail)."""
+        return Repeats(self.start_steps[-1], self.tail_length) if self.periodic_tail else None
 
     def starts_up_to(self, last: int) -> List[int]:
         """Every cycle start in ``[0, last]`` as Python ints, the periodic tail included; none for ``last < 0``."""

@@ -6,7 +6,7 @@ from mindspore import Tensor, nn, ops
 
 from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, IntListRule, Lr, PositiveSteps, Scale, Steps
 from ms_lr.core.schedule import Schedule, ScheduleListRule
-from ms_lr.core.settled import shifted
+from ms_lr.core.settled import Repeats, joined, shifted
 from ms_lr.graph.constants import f32
 from ms_lr.graph.weights import DecayShape
 from ms_lr.reference.compose import cooldown, offset, per_epoch, product, scaled, sequential
@@ -71,8 +71,8 @@ class SequentialLR(Schedule, reference=sequential):
             out = ops.where(step >= self.starts[i], later, out)
         return out
 
-    def settles_at(self) -> Optional[int]:
-        return shifted(self.schedules[-1].settles_at(), self.starts[-1])
+    def repeats(self) -> Optional[Repeats]:
+        return shifted(self.schedules[-1].repeats(), self.starts[-1])
 
     def boundaries(self, last: int) -> List[int]:
         marks = set()
@@ -127,9 +127,8 @@ class Product(Schedule, reference=product, operator="schedule * schedule"):
     def upper_bound(self) -> Optional[float]:
         return _bound_product([s.upper_bound() for s in self.schedules])
 
-    def settles_at(self) -> Optional[int]:
-        parts = [s.settles_at() for s in self.schedules]
-        return None if None in parts else max(parts)
+    def repeats(self) -> Optional[Repeats]:
+        return joined([s.repeats() for s in self.schedules])
 
     def boundaries(self, last: int) -> List[int]:
         return sorted({m for s in self.schedules for m in s.boundaries(last)})
@@ -169,8 +168,8 @@ class Scaled(Schedule, reference=scaled, operator="schedule * number"):
     def value(self, step: Tensor) -> Tensor:
         return self.schedule.at(step) * self.scale
 
-    def settles_at(self) -> Optional[int]:
-        return self.schedule.settles_at()
+    def repeats(self) -> Optional[Repeats]:
+        return self.schedule.repeats()
 
     def upper_bound(self) -> Optional[float]:
         bound = self.schedule.upper_bound()
@@ -210,9 +209,12 @@ class PerEpoch(Schedule, reference=per_epoch):
     def value(self, step: Tensor) -> Tensor:
         return self.schedule.at(ops.floor_div(step, self.steps_per_epoch))
 
-    def settles_at(self) -> Optional[int]:
-        epochs = self.schedule.settles_at()
-        return None if epochs is None or epochs * self.steps_per_epoch > INT32_MAX else epochs * self.steps_per_epoch
+    def repeats(self) -> Optional[Repeats]:
+        # Epoch e covers steps e * n .. e * n + n - 1: a start and a period in epochs are n times as many steps.
+        epochs, n = self.schedule.repeats(), self.steps_per_epoch
+        if epochs is None or (epochs.start + epochs.period) * n > INT32_MAX:
+            return None
+        return Repeats(epochs.start * n, 1 if epochs.period == 1 else epochs.period * n)
 
     def boundaries(self, last: int) -> List[int]:
         return [m * self.steps_per_epoch for m in self.schedule.boundaries(last // self.steps_per_epoch)]
@@ -251,10 +253,12 @@ class Offset(Schedule, reference=offset):
         # Saturate before adding so the int32 sum cannot wrap.
         return self.schedule.at(ops.minimum(step, self.last) + self.start_step)
 
-    def settles_at(self) -> int:
-        # The step saturates at last, so it settles there at the latest.
-        inner = self.schedule.settles_at()
-        return self.last if inner is None else min(self.last, max(inner - self.start_step, 0))
+    def repeats(self) -> Repeats:
+        # The step saturates at last, so it settles there at the latest (a period is cut there: it does not repeat).
+        inner = self.schedule.repeats()
+        if inner is None or inner.period != 1:
+            return Repeats(self.last)
+        return Repeats(min(self.last, max(inner.start - self.start_step, 0)))
 
     def boundaries(self, last: int) -> List[int]:
         return [m - self.start_step for m in self.schedule.boundaries(min(last + self.start_step, INT32_MAX))
@@ -307,9 +311,9 @@ class CooldownLR(Schedule, reference=cooldown):
         # Two weights: the schedule's value may be below min_lr. Before the cool-down they are exactly 1 and 0.
         return held * w_top + self.min_lr * w_floor
 
-    def settles_at(self) -> int:
+    def repeats(self) -> Repeats:
         # min_lr from the end of the cool-down on, whatever the schedule it cools down.
-        return self.start_step + self.cooldown_steps
+        return Repeats(self.start_step + self.cooldown_steps)
 
     def boundaries(self, last: int) -> List[int]:
         marks = set(self.schedule.boundaries(min(last, self.start_step - 1)))

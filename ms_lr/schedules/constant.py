@@ -5,6 +5,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import Lr
 from ms_lr.core.schedule import Schedule
+from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.reference.constant import fixed
 
@@ -41,8 +42,8 @@ class FixedLR(Schedule, reference=fixed):
         # where() with a condition that never holds broadcasts the constant to the step's shape.
         return ops.where(step < self.zero, 0.0, self.lr)
 
-    def settles_at(self) -> int:
-        return 0
+    def repeats(self) -> Repeats:
+        return Repeats(0)
 
     def boundaries(self, last: int) -> List[int]:
         return []

@@ -1,12 +1,13 @@
 """Cosine annealing, SGDR warm restarts, and cosine restarts with per-cycle warmup and decay."""
 import math
-from typing import Annotated, List
+from typing import Annotated, List, Optional
 
 import mindspore as ms
 from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, IntRule, Lr, PositiveSteps, RealRule, Steps
 from ms_lr.core.schedule import Schedule
+from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, half_pi_over, i32
 from ms_lr.graph.cycles import CycleTable, EntryConstant
 from ms_lr.graph.powers import IntegerPower
@@ -72,6 +73,11 @@ class CosineAnnealingLR(Schedule, reference=cosine_annealing, torch="lr_schedule
                                        ops.cast(self.T_max - ops.abs(offset), ms.float32), self.scale)
         return self.ends.mix(w_low, w_high)
 
+    def repeats(self) -> Optional[Repeats]:
+        if self.hold_floor:
+            return Repeats(self.T_max)
+        return None if self.period is None else Repeats(0, self.period)
+
     def boundaries(self, last: int) -> List[int]:
         if self.hold_floor:
             return [self.T_max] if self.T_max <= last else []
@@ -118,6 +124,10 @@ class CosineAnnealingWarmRestarts(Schedule, reference=cosine_warm_restarts,
         entry, _, position, remaining = self.cycles.lookup(step)
         w_high, w_low = cosine_weights(remaining, ops.cast(position, ms.float32), self.scales.at(entry))
         return self.ends.mix(w_low, w_high)
+
+    def repeats(self) -> Optional[Repeats]:
+        # Cycles of one length from the table's last entry on (T_mult == 1: from step 0).
+        return self.cycles.repeats()
 
     def boundaries(self, last: int) -> List[int]:
         return self.cycles.starts_up_to(last)[1:]
@@ -203,6 +213,13 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
             w_high = ops.where(warming, ramp_high, w_high)
             w_low = ops.where(warming, ramp_low, w_low)
         return self.ends.mix(w_low, w_high, peak)
+
+    def repeats(self) -> Optional[Repeats]:
+        # A decaying peak never repeats; step 0 is min_lr without a warmup, so the repeats start after it.
+        tail = self.cycles.repeats()
+        if tail is None or self.decay:
+            return None
+        return Repeats(max(tail.start, 0 if self.ramp else 1), tail.period)
 
     def boundaries(self, last: int) -> List[int]:
         starts = self.cycles.starts_up_to(last)

@@ -12,6 +12,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, Decay, Lr, PositiveSteps, RealRule
 from ms_lr.core.schedule import Schedule
+from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.precise import f64, power_and_rest
@@ -147,9 +148,9 @@ class _LimitedCycles(Schedule, abstract=True):
         # Two weights: a decayed peak may be below the floor.
         return peak * w_top if self.floor_is_zero else self.min_lr * w_floor + peak * w_top
 
-    def settles_at(self) -> Optional[int]:
+    def repeats(self) -> Optional[Repeats]:
         # min_lr from the first step after the last cycle (if it begins within the int32 range).
-        return self.settled_from
+        return None if self.settled_from is None else Repeats(self.settled_from)
 
     def boundaries(self, last: int) -> List[int]:
         return [s for s in self.starts_list if s <= last]

@@ -9,6 +9,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, Decay, IntRule, Lr, MomentumRule, PositiveSteps, RealRule, check_lr_fits
 from ms_lr.core.schedule import Schedule
+from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.weights import cosine_weights
@@ -141,6 +142,10 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
             unscaled = ops.where(scale < self.quarter, 1.0 - scale, self.two * ops.sinh(half) * ops.sqrt(scale))
         return self.base_lr * (w_base + w_max * unscaled) + self.max_lr * (w_max * scale)
 
+    def repeats(self) -> Optional[Repeats]:
+        # Only the triangular waves repeat; triangular2 and exp_range shrink theirs every cycle or step.
+        return Repeats(0, self.total) if self.scale is None else None
+
     def boundaries(self, last: int) -> List[int]:
         starts = range(0, last + 1, self.total)
         return sorted(m for s in starts for m in (s, s + self.up) if 0 < m <= last)
@@ -265,8 +270,8 @@ class _OneCyclePhases(Schedule, abstract=True):
     def upper_bound(self) -> float:
         return self.top
 
-    def settles_at(self) -> int:
-        return self.last_step
+    def repeats(self) -> Repeats:
+        return Repeats(self.last_step)
 
     def boundaries(self, last: int) -> List[int]:
         marks = [int(t) + 1 for t in self.thresholds.asnumpy()] + [self.last_step]

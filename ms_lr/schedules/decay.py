@@ -19,6 +19,7 @@ from ms_lr.core.arguments import (
     check_growth,
 )
 from ms_lr.core.schedule import Schedule
+from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, half_pi_over, i32
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.precise import f64
@@ -249,8 +250,8 @@ class LinearLR(Schedule, reference=linear_factor, torch="lr_scheduler.LinearLR")
         w_start = ops.cast(self.total_iters - done, ms.float32) * self.inv_total
         return self.start * w_start + self.end * w_end
 
-    def settles_at(self) -> int:
-        return self.total_iters
+    def repeats(self) -> Repeats:
+        return Repeats(self.total_iters)
 
     def boundaries(self, last: int) -> List[int]:
         return [self.total_iters] if self.total_iters <= last else []
@@ -317,8 +318,8 @@ class PolynomialLR(Schedule, reference=polynomial_decay, torch="lr_scheduler.Pol
             w_top = ops.pow(left / period, self.power)
         return self.ends.mix(1.0 - w_top, w_top)
 
-    def settles_at(self) -> Optional[int]:
-        return None if self.cycle else self.total_iters
+    def repeats(self) -> Optional[Repeats]:
+        return None if self.cycle else Repeats(self.total_iters)
 
     def boundaries(self, last: int) -> List[int]:
         if self.cycle:
@@ -460,8 +461,8 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
             return lr
         return ops.where(step < self.ramp.length_step, self._warmup(step), lr)
 
-    def settles_at(self) -> int:
-        return self.decay_start + self.decay_steps
+    def repeats(self) -> Repeats:
+        return Repeats(self.decay_start + self.decay_steps)
 
     def boundaries(self, last: int) -> List[int]:
         marks = {self.warmup_steps, self.decay_start, self.decay_start + self.decay_steps} - {0}

@@ -9,6 +9,7 @@ from typing import List, Optional
 from mindspore import Tensor
 
 from ms_lr.core.schedule import Schedule
+from ms_lr.core.settled import Repeats
 
 __all__ = ["Equivalent"]
 
@@ -24,8 +25,8 @@ class Equivalent(Schedule, abstract=True):
     def boundaries(self, last: int) -> List[int]:
         return self.native.boundaries(last)
 
-    def settles_at(self) -> Optional[int]:
-        return self.native.settles_at()
+    def repeats(self) -> Optional[Repeats]:
+        return self.native.repeats()
 
     def upper_bound(self) -> Optional[float]:
         return self.native.upper_bound()

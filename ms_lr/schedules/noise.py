@@ -8,6 +8,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, RealRule, Steps
 from ms_lr.core.schedule import Schedule
+from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import i32
 from ms_lr.graph.precise import f64
 from ms_lr.reference.noise import noisy
@@ -120,9 +121,10 @@ class NoisyLR(Schedule, reference=noisy):
         inside = step >= self.start if self.open_end else (step >= self.start) & (step < self.end)
         return ops.where(inside, ops.cast(ops.cast(lr, ms.float64) * (1.0 + noise), ms.float32), lr)
 
-    def settles_at(self) -> Optional[int]:
-        inner = self.schedule.settles_at()
-        return None if self.open_end or inner is None else max(self.end_step, inner)
+    def repeats(self) -> Optional[Repeats]:
+        # From its end on, the schedule's own value.
+        inner = self.schedule.repeats()
+        return None if self.open_end or inner is None else Repeats(max(self.end_step, inner.start), inner.period)
 
     def upper_bound(self) -> Optional[float]:
         bound = self.schedule.upper_bound()

@@ -7,6 +7,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import Lr, Steps
 from ms_lr.core.schedule import Schedule
+from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32
 from ms_lr.graph.weights import cosine_weights
 from ms_lr.reference.swa import swa_anneal
@@ -63,9 +64,9 @@ class SWALR(Schedule, reference=swa_anneal, torch="swa_utils.SWALR"):
             w_base, w_swa = cosine_weights(left_f, done_f, self.scale)
         return self.base_lr * w_base + self.swa_lr * w_swa
 
-    def settles_at(self) -> int:
+    def repeats(self) -> Repeats:
         # swa_lr from the end of the annealing (from step 0 without one: torch starts at t = 1 of 1).
-        return 0 if self.first else self.length
+        return Repeats(0 if self.first else self.length)
 
     def boundaries(self, last: int) -> List[int]:
         return [self.length] if self.first == 0 and self.length <= last else []

@@ -6,7 +6,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import Lr, Steps
 from ms_lr.core.schedule import Schedule
-from ms_lr.core.settled import shifted
+from ms_lr.core.settled import Repeats, shifted
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.weights import Ramp, warmed
 from ms_lr.reference.warmup import constant_warmup, linear_warmup
@@ -33,12 +33,13 @@ class _Warmup(Schedule, abstract=True):
             step = ops.maximum(step - self.warmup_steps, 0)
         return self.after.at(step)
 
-    def settles_at(self) -> Optional[int]:
+    def repeats(self) -> Optional[Repeats]:
         if self.after_constant is not None:
-            return self.warmup_steps
-        after = self.after.settles_at()
+            return Repeats(self.warmup_steps)
+        after = self.after.repeats()
         if not self.warmup_prefix:
-            return None if after is None else max(self.warmup_steps, after)
+            # From the warmup's end on, after's own value at the same step.
+            return None if after is None else Repeats(max(self.warmup_steps, after.start), after.period)
         return shifted(after, self.warmup_steps)
 
     def _first_after_value(self) -> float:

@@ -106,12 +106,16 @@ def markdown(rows: List[Dict[str, object]]) -> str:
 
 def representative() -> Dict[str, ms.nn.Cell]:
     """Every built-in schedule family in a configuration that takes its heaviest path: its formula (a schedule that
-    settles within ``settled_tables``' limit compiles to a lookup instead, the table's last row)."""
+    settles or repeats within ``settled_tables``' limit compiles to a lookup instead, the table's last rows)."""
     from ms_lr.core.settled import settled_tables
     with settled_tables(0):
         schedules = _formulas()
+    from ms_lr.schedules.cosine import CosineAnnealingLR
     from ms_lr.schedules.cyclic import OneCycleLR
+    from ms_lr.schedules.warmup import LinearWarmup
     schedules["any settled schedule, as its lookup (OneCycleLR)"] = OneCycleLR(0.1, 10_000, cycle_momentum=False)
+    schedules["any periodic schedule after a prefix, as its lookup (LinearWarmup(cosine))"] = LinearWarmup(
+        CosineAnnealingLR(0.1, 10_000, 1e-5), 500)
     return schedules
 
 
