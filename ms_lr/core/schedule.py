@@ -166,7 +166,8 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
 
     def at(self, step: Tensor) -> Tensor:
         """The learning rate at a clamped int32 ``step`` as the graph computes it: :meth:`value`, or a lookup in the
-        table of its values where the schedule settles near (a schedule holding another calls its ``at``)."""
+        table of its values where the schedule settles or repeats near (a schedule holding another calls its
+        ``at``)."""
         if not self.tabulated:
             return self.value(step)
         start, period = self.lookup_repeats
@@ -400,7 +401,7 @@ def _declare_arguments(cls: type, renamed: Dict[str, str]) -> None:
                              f"{FLOAT32_MAX:.4g}")
         table = settled_table(self)
         if table is not None:
-            self.lookup_values, self.lookup_repeats = table, self.repeats()
+            self.lookup_values, self.lookup_repeats = table
             self.tabulated = True
 
     # help() and inspect.signature show what each argument is (``base_lr: float >= 0``), not the rule objects.

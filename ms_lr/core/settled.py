@@ -20,7 +20,7 @@ only, as before).
 import contextlib
 import math
 import numbers
-from typing import Any, Iterator, NamedTuple, Optional, Sequence
+from typing import Any, Iterator, NamedTuple, Optional, Sequence, Tuple
 
 import numpy as np
 from mindspore import Tensor
@@ -29,7 +29,7 @@ from ms_lr.core.arguments import INT32_MAX
 
 __all__ = ["DEFAULT_TABLE_STEPS", "Repeats", "settled_tables", "table_steps", "settled_table", "shifted", "joined"]
 
-#: The most steps a settled schedule is tabulated over by default: 2**20 (4 MiB of float32 on the device).
+#: The most steps a settled or periodic schedule is tabulated over by default: 2**20 (4 MiB of float32 on the device).
 DEFAULT_TABLE_STEPS = 2**20
 _limit = [DEFAULT_TABLE_STEPS]
 
@@ -39,6 +39,10 @@ class Repeats(NamedTuple):
     (``period == 1``: the schedule has settled at ``start``)."""
     start: int
     period: int = 1
+
+    def not_before(self, step: int) -> "Repeats":
+        """The same repeats, claimed only from ``step`` on (a part that follows its own values from ``step``)."""
+        return Repeats(max(self.start, step), self.period)
 
 
 @contextlib.contextmanager
@@ -93,9 +97,9 @@ def table_steps() -> int:
     return _limit[0]
 
 
-def settled_table(schedule: Any) -> Optional[Tensor]:
-    """The float32 table of ``schedule``'s values at steps ``0 .. start + period - 1`` of its ``repeats()``, or
-    ``None`` where it does not settle or repeat within the limit, or holds a Parameter."""
+def settled_table(schedule: Any) -> Optional[Tuple[Tensor, Repeats]]:
+    """The float32 table of ``schedule``'s values at steps ``0 .. start + period - 1`` of its ``repeats()``, with
+    those repeats, or ``None`` where it does not settle or repeat within the limit, or holds a Parameter."""
     repeats = schedule.repeats()
     # A constant (settled from step 0) is cheaper as the constant than as a lookup.
     if repeats is None or repeats == (0, 1) or repeats.start + repeats.period > _limit[0]:
@@ -103,4 +107,4 @@ def settled_table(schedule: Any) -> Optional[Tensor]:
     if any(True for _ in schedule.get_parameters()):
         return None
     # value() directly, not the cell's __call__: op by op in either mode, no graph compiled for it.
-    return schedule.value(Tensor(np.arange(repeats.start + repeats.period, dtype=np.int32)))
+    return schedule.value(Tensor(np.arange(repeats.start + repeats.period, dtype=np.int32))), repeats

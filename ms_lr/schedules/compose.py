@@ -212,7 +212,7 @@ class PerEpoch(Schedule, reference=per_epoch):
     def repeats(self) -> Optional[Repeats]:
         # Epoch e covers steps e * n .. e * n + n - 1: a start and a period in epochs are n times as many steps.
         epochs, n = self.schedule.repeats(), self.steps_per_epoch
-        if epochs is None or (epochs.start + epochs.period) * n > INT32_MAX:
+        if epochs is None or epochs.start * n > INT32_MAX or epochs.period * n > INT32_MAX:
             return None
         return Repeats(epochs.start * n, 1 if epochs.period == 1 else epochs.period * n)
 

@@ -124,7 +124,7 @@ class NoisyLR(Schedule, reference=noisy):
     def repeats(self) -> Optional[Repeats]:
         # From its end on, the schedule's own value.
         inner = self.schedule.repeats()
-        return None if self.open_end or inner is None else Repeats(max(self.end_step, inner.start), inner.period)
+        return None if self.open_end or inner is None else inner.not_before(self.end_step)
 
     def upper_bound(self) -> Optional[float]:
         bound = self.schedule.upper_bound()

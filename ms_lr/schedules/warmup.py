@@ -39,7 +39,7 @@ class _Warmup(Schedule, abstract=True):
         after = self.after.repeats()
         if not self.warmup_prefix:
             # From the warmup's end on, after's own value at the same step.
-            return None if after is None else Repeats(max(self.warmup_steps, after.start), after.period)
+            return None if after is None else after.not_before(self.warmup_steps)
         return shifted(after, self.warmup_steps)
 
     def _first_after_value(self) -> float:
