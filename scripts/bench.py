@@ -1,10 +1,12 @@
 """ms_lr performance and precision figures (make bench; MS_LR_DEVICE picks the device, CPU by default).
 
-The machines are shared and noisy, so every timing is a difference or a ratio taken within one run, and each run
-is repeated (--repeats) to give the spread. A timing run builds every variant twice, in the order A B C ... C B A
-(graphs compiled earlier in a process run faster here, up to ~100 us on a 2.8 ms step), then times
-``--rounds`` rounds of ``--steps`` steps in a shuffled order, per step; a variant's figure is the median step,
-averaged over its two copies.
+The machines are shared and noisy, so every timing is a difference taken within one run, and each run is
+repeated (--repeats) to give the spread. A timing run builds every variant twice, in the order A B C ... C B A
+(graphs compiled earlier in a process run faster here, up to ~100 us on a 2.8 ms step), then runs ``--cycles``
+cycles, each a visit to every copy in a shuffled order (one untimed step, then ``--steps`` timed ones, each waited
+for). A variant's added time is the median, over the cycles, of its step minus the base's step in the same cycle:
+the noise here drifts over seconds, a cycle takes a fraction of one, so pairing within a cycle cancels most of it
+where medians of separate rounds did not.
 
 1. Cause: how often MindSpore's per-call ``compile_phase`` walk visits the schedule's cells (a count, not a time).
 2. Parameter sweep: added us per step of CosineAnnealingWarmupRestarts over a constant lr, Dense stacks of 2, 13,
@@ -12,13 +14,14 @@ averaged over its two copies.
    without ``ms_lr.share_schedules``.
 3. Every schedule: added us on Dense 16->1 (2 parameters), and on the 49-parameter stack grouped and shared;
    compile time vs a constant lr (fastest of 3 fresh compiles, target <= 1.3).
-4. A realistic step (a small conv net, a few ms per step): overhead in percent, beside peers: MindSpore's
-   nn.CosineDecayLR, a dynamic_lr per-step list (as MindCV builds), and for the torch-style optimizers MindSpore's
-   experimental.optim.lr_scheduler.CosineAnnealingLR and ms_lr.LRScheduler, stepped on the host and in the jit step.
+4. A realistic step (a small conv net, a few ms per step): every schedule's added time and kernels, in percent of
+   the step, beside MindSpore's nn.CosineDecayLR and a dynamic_lr per-step list (as MindCV builds); and for the
+   torch-style optimizers (PYNATIVE, a jit train step), MindSpore's experimental.optim.lr_scheduler and
+   ms_lr.LRScheduler stepped on the host and in the jit step, each as a ratio to MindSpore's fastest of these.
 5. Vector evaluation speed; precision: max relative error vs the float64 reference over steps 0..100000 and +-3
    steps around every boundary up to 2**31 - 1.
 
-    python scripts/bench.py [--repeats 3] [--rounds 15] [--steps 25] [--quick] [--markdown bench.md]
+    python scripts/bench.py [--repeats 3] [--cycles 400] [--quick] [--markdown bench.md]
                             [--page docs/guides/performance.md]
 
 ``make bench`` writes its figures into the performance guide (docs/guides/performance.md) between the performance
@@ -133,16 +136,19 @@ def nn_step(network, lr, grouped=False, shared=False):
     return step, inputs
 
 
-def torch_style_step(network, scheduler, where):
-    """A jit train step of experimental.optim.SGD; the scheduler steps nowhere, on the host, or in the jit step."""
+def torch_style_step(network, scheduler, where, momentum=0.0):
+    """A jit train step of experimental.optim.SGD; the scheduler steps nowhere, on the host, or in the jit step.
+    ``"ms_lr, cycled momentum"``: OneCycleLR, which cycles the optimizer's momentum (as torch's does by default)."""
     from mindspore.experimental import optim
     net, x_shape, y_shape = network()
-    opt = optim.SGD(net.trainable_params(), lr=0.1)
+    opt = optim.SGD(net.trainable_params(), lr=0.1, momentum=momentum)
     sched = None
     if scheduler == "experimental":
         sched = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10_000, eta_min=1e-5)
     elif scheduler == "ms_lr":
         sched = ms_lr.LRScheduler(opt, ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5))
+    elif scheduler == "ms_lr, cycled momentum":
+        sched = ms_lr.LRScheduler(opt, ms_lr.OneCycleLR(0.1, 10_000))
     loss_fn = nn.MSELoss()
 
     def forward(x, y):
@@ -170,38 +176,40 @@ def torch_style_step(network, scheduler, where):
     return step, inputs
 
 
-def measure(builders, rounds, steps, seed):
-    """Median seconds per step of each variant: built twice (A B ... B A), timed in shuffled rounds."""
+def measure(builders, cycles, steps, seed):
+    """Seconds per step of each variant, one row per cycle. Every variant is built twice (A B ... B A); a cycle
+    visits every copy once, in a shuffled order, and a visit runs one untimed step (the first step after another
+    graph ran pays for the switch, up to ~1 ms for a jit step) and then ``steps`` timed ones, each waited for
+    (``asnumpy``: a launch returns before its work is done, which would bill it to the next variant). A copy's
+    time is the mean of its timed steps, a variant's the mean of its two copies."""
     names = list(builders)
     built = [(name, builders[name]()) for name in names + names[::-1]]
     for _, (step, inputs) in built:
         for _ in range(3):
             step(*inputs).asnumpy()
-    samples = [[] for _ in built]
+    times = np.zeros((cycles, len(built)))
     order = list(range(len(built)))
     rng = random.Random(seed)
     clock = time.perf_counter
-    for _ in range(rounds):
+    for cycle in range(cycles):
         rng.shuffle(order)
         for i in order:
             step, inputs = built[i][1]
+            step(*inputs).asnumpy()
             start = clock()
             for _ in range(steps):
-                step(*inputs)
-                now = clock()
-                samples[i].append(now - start)
-                start = now
-    medians = {}
-    for (name, _), times in zip(built, samples):
-        medians.setdefault(name, []).append(float(np.median(times)))
-    return {name: sum(v) / len(v) for name, v in medians.items()}
+                step(*inputs).asnumpy()
+            times[cycle, i] = (clock() - start) / steps
+    count = len(names)
+    return {name: (times[:, i] + times[:, 2 * count - 1 - i]) / 2 for i, name in enumerate(names)}
 
 
 def added(builders, base, args):
-    """Per variant: (median step us of the base, [added us per repeat]) over ``args.repeats`` runs."""
-    runs = [measure(builders, args.rounds, args.steps, seed) for seed in range(args.repeats)]
-    return {name: [1e6 * (run[name] - run[base]) for run in runs] for name in builders}, \
-        float(np.median([1e6 * run[base] for run in runs]))
+    """Per variant: (median step us of the base, [added us per repeat]). A repeat's added time is the median over
+    its cycles of the variant's step minus the base's step in the same cycle (paired, so a drift cancels)."""
+    runs = [measure(builders, args.cycles, args.steps, seed) for seed in range(args.repeats)]
+    return {name: [1e6 * float(np.median(run[name] - run[base])) for run in runs] for name in builders}, \
+        float(np.median([1e6 * np.median(run[base]) for run in runs]))
 
 
 def spread(values):
@@ -295,17 +303,20 @@ def kernel_counts(makes):
     return counts
 
 
-def schedule_section(args):
+def anchored():
+    """MindSpore's anchor, nn.CosineDecayLR, and every schedule, as factories."""
+    return {"nn.CosineDecayLR (MindSpore)": lambda: nn.CosineDecayLR(1e-5, 0.1, 10_000), **schedules()}
+
+
+def schedule_section(args, kernels):
     small = lambda: dense_stack(2)  # noqa: E731
     stack = lambda: dense_stack(49)  # noqa: E731
-    anchor = lambda: nn.CosineDecayLR(1e-5, 0.1, 10_000)  # noqa: E731
-    makes = {"nn.CosineDecayLR (MindSpore)": anchor, **schedules()}
+    makes = anchored()
     plain = {"constant lr": lambda: nn_step(small, 0.1)}
     grouped = {"constant lr": lambda: nn_step(stack, 0.1, grouped=True)}
     for name, make in makes.items():
         plain[name] = lambda make=make: nn_step(small, make())
         grouped[name] = lambda make=make: nn_step(stack, make(), grouped=True, shared=True)
-    kernels = kernel_counts(makes)
     plain_added, plain_base = added(plain, "constant lr", args)
     grouped_added, grouped_base = added(grouped, "constant lr", args)
     lines = [f"### Every schedule: added us per step (median over {args.repeats} runs, range)", "",
@@ -323,38 +334,61 @@ def schedule_section(args):
     return lines
 
 
-def realistic_section(args):
+def realistic_section(args, kernels):
+    """The conv-net step: every schedule's added time beside MindSpore's peers, and the torch-style configurations
+    against MindSpore's fastest one."""
     steps = 10_000
     per_step = nn.cosine_decay_lr(1e-5, 0.1, steps, 1, 1)
     nn_builders = {
         "constant lr": lambda: nn_step(conv_net, 0.1),
-        "nn.CosineDecayLR (MindSpore)": lambda: nn_step(conv_net, nn.CosineDecayLR(1e-5, 0.1, steps)),
         "dynamic_lr list (nn.cosine_decay_lr)": lambda: nn_step(conv_net, Tensor(np.array(per_step, np.float32))),
-        "ms_lr.CosineAnnealingLR": lambda: nn_step(conv_net, ms_lr.CosineAnnealingLR(0.1, steps, 1e-5)),
         "ms_lr.CosineAnnealingLR, shared": lambda: nn_step(conv_net, ms_lr.CosineAnnealingLR(0.1, steps, 1e-5),
                                                            shared=True),
-        "ms_lr.CosineAnnealingWarmupRestarts": lambda: nn_step(conv_net, schedules()[SWEEP_SCHEDULE]()),
-        "ms_lr.OneCycleLR": lambda: nn_step(conv_net, schedules()["OneCycleLR"]()),
     }
+    for name, make in anchored().items():
+        nn_builders[name] = lambda make=make: nn_step(conv_net, make())
+    result, base = added(nn_builders, "constant lr", args)
+    lines = [f"### A realistic step: conv net, batch 16 of 3x8x8 (median over {args.repeats} runs, range)", "",
+             f"nn.SGD, TrainOneStepCell: constant-lr step {base:.0f} us. A dynamic_lr list is MindSpore's cheapest "
+             f"lr that changes (one gather).", "", "| lr | kernels | added us per step | overhead |",
+             "|---|---|---|---|"]
+    for name in list(nn_builders)[1:]:
+        percent = [100 * v / base for v in result[name]]
+        lines.append(f"| {name} | {kernels.get(name, '')} | {spread(result[name])} | {np.median(percent):.1f}% "
+                     f"({min(percent):.1f}% to {max(percent):.1f}%) |")
+        print(lines[-1], flush=True)
     torch_builders = {
-        "constant lr": lambda: torch_style_step(conv_net, None, None),
-        "experimental CosineAnnealingLR, host": lambda: torch_style_step(conv_net, "experimental", "host"),
         "experimental CosineAnnealingLR, in jit": lambda: torch_style_step(conv_net, "experimental", "jit"),
+        "no scheduler": lambda: torch_style_step(conv_net, None, None),
+        "experimental CosineAnnealingLR, host": lambda: torch_style_step(conv_net, "experimental", "host"),
         "ms_lr.LRScheduler(CosineAnnealingLR), host": lambda: torch_style_step(conv_net, "ms_lr", "host"),
         "ms_lr.LRScheduler(CosineAnnealingLR), in jit": lambda: torch_style_step(conv_net, "ms_lr", "jit"),
+        "momentum 0.9: experimental CosineAnnealingLR, in jit":
+            lambda: torch_style_step(conv_net, "experimental", "jit", 0.9),
+        "momentum 0.9: ms_lr.LRScheduler(OneCycleLR, momentum cycled), host":
+            lambda: torch_style_step(conv_net, "ms_lr, cycled momentum", "host", 0.9),
+        "momentum 0.9: ms_lr.LRScheduler(OneCycleLR, momentum cycled), in jit":
+            lambda: torch_style_step(conv_net, "ms_lr, cycled momentum", "jit", 0.9),
     }
-    lines = [f"### A realistic step: conv net, batch 16 of 3x8x8 (median over {args.repeats} runs, range)", ""]
-    for title, builders in (("nn.SGD, TrainOneStepCell", nn_builders),
-                            ("experimental.optim.SGD, ms.jit step", torch_builders)):
-        result, base = added(builders, "constant lr", args)
-        lines += [f"{title}: constant-lr step {base:.0f} us", "", "| lr | added us per step | overhead |",
-                  "|---|---|---|"]
-        for name in list(builders)[1:]:
-            percent = [100 * v / base for v in result[name]]
-            lines.append(f"| {name} | {spread(result[name])} | {np.median(percent):.1f}% "
-                         f"({min(percent):.1f}% to {max(percent):.1f}%) |")
-            print(lines[-1], flush=True)
-        lines.append("")
+    fastest = "experimental CosineAnnealingLR, in jit"
+    momentum_fastest = "momentum 0.9: experimental CosineAnnealingLR, in jit"
+    ms.set_context(mode=ms.PYNATIVE_MODE)           # a torch-style script's context
+    try:
+        runs = [measure(torch_builders, args.cycles, args.steps, seed) for seed in range(args.repeats)]
+    finally:
+        ms.set_context(mode=ms.GRAPH_MODE)
+    lines += ["", "experimental.optim.SGD, ms.jit step, PYNATIVE: each configuration's step, and its ratio to "
+              "MindSpore's fastest (its own scheduler stepped in the jit step, on an SGD with the same momentum; per "
+              "run, the median over cycles of the two steps' ratio; target <= 1.1)", "",
+              "| configuration | step (us) | vs MindSpore's fastest |", "|---|---|---|"]
+    for name in torch_builders:
+        step_us = [1e6 * float(np.median(run[name])) for run in runs]
+        base = momentum_fastest if name.startswith("momentum") else fastest
+        ratios = [float(np.median(run[name] / run[base])) for run in runs]
+        lines.append(f"| {name} | {np.median(step_us):.0f} ({min(step_us):.0f} to {max(step_us):.0f}) | "
+                     f"{np.median(ratios):.2f} ({min(ratios):.2f} to {max(ratios):.2f}) |")
+        print(lines[-1], flush=True)
+    lines.append("")
     return lines
 
 
@@ -406,23 +440,24 @@ def machine():
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeats", type=int, default=3, help="independent timing runs, for the spread")
-    parser.add_argument("--rounds", type=int, default=15)
-    parser.add_argument("--steps", type=int, default=25, help="train steps per round")
+    parser.add_argument("--cycles", type=int, default=100, help="visits of every variant per run")
+    parser.add_argument("--steps", type=int, default=2, help="timed steps per visit")
     parser.add_argument("--sweep", type=int, nargs="+", default=[2, 13, 49, 201], help="parameter counts")
-    parser.add_argument("--quick", action="store_true", help="1 repeat of 5 rounds: a smoke run, not figures")
+    parser.add_argument("--quick", action="store_true", help="1 repeat of 20 cycles: a smoke run, not figures")
     parser.add_argument("--markdown", help="also write the tables to this file")
     parser.add_argument("--page", help="write the tables into this page, between the performance markers")
     args = parser.parse_args()
     if args.quick:
-        args.repeats, args.rounds, args.steps = 1, 3, 5
+        args.repeats, args.cycles = 1, 10
     ms.set_context(mode=ms.GRAPH_MODE)
     device = use_selected_device()
 
     lines = [f"ms_lr benchmark, {time.strftime('%Y-%m-%d')}: {machine()}, {device}, MindSpore {ms.__version__}, "
-             f"{args.repeats} runs x {args.rounds} rounds x {args.steps} steps; each timing is the median of the "
-             f"runs and their range.", ""]
-    for section in (cause_section, lambda: sweep_section(args), lambda: schedule_section(args),
-                    lambda: realistic_section(args)):
+             f"{args.repeats} runs x {args.cycles} cycles x {args.steps} steps; each timing is the median of the runs "
+             f"and their range.", ""]
+    kernels = kernel_counts(anchored())
+    for section in (cause_section, lambda: sweep_section(args), lambda: schedule_section(args, kernels),
+                    lambda: realistic_section(args, kernels)):
         lines += section() + [""]
     vector, reference = vector_speed()
     lines += ["### Vector evaluation", "", f"vector evaluation, 1,000,000 steps in one call: {vector:.3f} s "

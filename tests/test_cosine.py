@@ -199,3 +199,13 @@ def test_restarts_stay_exact_in_pynative_after_other_table_lookups():
     np.testing.assert_allclose(ms_lr.evaluate(sgdr, [0, 2, 6, 14]), 1.0, rtol=1e-7)
     np.testing.assert_array_equal(ms_lr.evaluate(ms_lr.MultiStepLR(1.0, [2, 4], 0.5), np.arange(6)),
                                   np.float32([1, 1, 0.5, 0.5, 0.25, 0.25]))
+
+
+def test_a_last_cycle_longer_than_the_int32_range_keeps_its_steps_left_exact():
+    """The second cycle of 2**30 * 3 steps ends past 2**31 - 1: its length is held as an int32 part and a float
+    excess (ms_lr.graph.cycles), so the lr near its start and at the top of the range follows the reference."""
+    steps = np.array([0, 1, 2**30 - 1, 2**30, 2**30 + 1, 2**30 + 999, 2**30 + 1000, 2**31 - 2, 2**31 - 1])
+    for schedule in (ms_lr.CosineAnnealingWarmRestarts(0.1, 2**30, 3, 1e-6),
+                     ms_lr.CosineAnnealingWarmupRestarts(2**30, 3.0, 0.1, 1e-6, 1000, 0.5)):
+        assert schedule.cycles.overlong
+        np.testing.assert_allclose(ms_lr.evaluate(schedule, steps), schedule.reference(steps), rtol=3e-7)

@@ -41,17 +41,15 @@ class CycleTable(GraphBlock):
                 break
             starts.append(starts[-1] + lengths[-1])
             lengths.append(following)
-        ends = [start + length for start, length in zip(starts, lengths)]
         self.single = len(starts) == 1
-        self.overruns = ends[-1] > INT32_MAX
         self.start_steps: List[int] = starts
         self.starts = Tensor(np.array(starts, dtype=np.int32))
         self.search = SortedSteps(starts)
-        # Ends past the int32 range (only the final, partial cycle's) are split into an int32 part and a float excess
-        # so the steps remaining to the end stay exact where they are small.
-        self.ends = Tensor(np.array([min(end, INT32_MAX) for end in ends], dtype=np.int32))
-        self.excess = Tensor(np.array([max(end - INT32_MAX, 0) for end in ends], dtype=np.float32))
+        # A cycle longer than the int32 range (only the last can be) is split into an int32 length and a float
+        # excess, so the steps remaining to its end stay exact where they are small.
+        self.overlong = lengths[-1] > INT32_MAX
         self.lengths = Tensor(np.array([min(length, INT32_MAX) for length in lengths], dtype=np.int32))
+        self.excess = Tensor(np.array([max(length - INT32_MAX, 0) for length in lengths], dtype=np.float32))
         self.tail_length = min(lengths[-1], INT32_MAX)
         self.cycle_lengths: List[int] = lengths   # exact Python ints, for per-entry constants
 
@@ -79,16 +77,16 @@ class CycleTable(GraphBlock):
             cycle = ops.floor_div(step, self.tail_length)
             return ops.zeros_like(step), cycle, position, ops.cast(self.tail_length - position, ms.float32)
         # The last start <= step is the entry of the cycle holding step (starts[0] == 0 <= step).
-        entry = self.search.count_up_to(step) - 1
+        entry = self.search.entry_of(step)
         offset = step - ops.gather(self.starts, entry, 0)
-        remaining = ops.gather(self.ends, entry, 0) - step
+        length = ops.gather(self.lengths, entry, 0)
         if self.periodic_tail:
             # Only the tail entry repeats; elsewhere offset < length, so repeats == 0.
-            length = ops.gather(self.lengths, entry, 0)
             repeats = ops.floor_div(offset, length)
-            return entry, entry + repeats, offset - repeats * length, ops.cast(remaining + repeats * length, ms.float32)
-        remaining = ops.cast(remaining, ms.float32)
-        if self.overruns:
+            position = offset - repeats * length
+            return entry, entry + repeats, position, ops.cast(length - position, ms.float32)
+        remaining = ops.cast(length - offset, ms.float32)
+        if self.overlong:
             remaining = remaining + ops.gather(self.excess, entry, 0)
         return entry, entry, offset, remaining
 
@@ -160,7 +158,7 @@ class FractionalCycles(GraphBlock):
             position = step - cycle * self.period_step
             return cycle, ops.cast(position, ms.float32), ops.cast(self.period - position, ms.float32)
         step = ops.minimum(step, self.horizon)
-        entry = self.search.count_up_to(step) - 1
+        entry = self.search.entry_of(step)
         elapsed = ops.cast(step - ops.gather(self.starts, entry, 0), ms.float32) + ops.gather(self.heads, entry, 0)
         remaining = ops.cast(ops.gather(self.lasts, entry, 0) - step, ms.float32) + ops.gather(self.tails, entry, 0)
         return entry, elapsed, remaining

@@ -19,8 +19,18 @@ class SortedSteps(GraphBlock):
 
     def __init__(self, steps: Sequence[int]) -> None:
         super().__init__()
-        self.below = Tensor(np.asarray(steps, dtype=np.int64).reshape(-1) - 1).astype("int32")
+        table = np.asarray(steps, dtype=np.int64).reshape(-1)
+        self.below = Tensor(table - 1).astype("int32")
+        # For entry_of: the first step is at or below every step searched, so counting it only adds 1.
+        self.later_below = Tensor(table[1:] - 1).astype("int32") if table.size > 1 else None
 
     def count_up_to(self, step: Tensor) -> Tensor:
         """The number of table steps ``<= step`` (int32, the shape of ``step``)."""
         return ops.searchsorted(self.below, step, out_int32=True)
+
+    def entry_of(self, step: Tensor) -> Tensor:
+        """The index of the last table step ``<= step``, for a ``step`` at or past the first table step (as a cycle
+        table starting at step 0 is searched): ``count_up_to(step) - 1``, one kernel shorter."""
+        if self.later_below is None:
+            return ops.zeros_like(step)
+        return ops.searchsorted(self.later_below, step, out_int32=True)

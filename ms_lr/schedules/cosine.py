@@ -200,8 +200,10 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
             peak = self.peaks.at(entry)
             if self.tail_decay is not None:
                 peak = peak * self.tail_decay.of(cycle - entry)
-        w_high, w_low = cosine_weights(remaining, ops.cast(position - self.warmup_steps, ms.float32),
-                                       self.scales.at(entry))
+        # The steps since the warmup ended, negated where there is a ramp (sin**2 is even): the ramp's own weight
+        # counts warmup_steps - position, and one cast then serves both.
+        elapsed = self.warmup_steps - position if self.ramp is not None else position
+        w_high, w_low = cosine_weights(remaining, ops.cast(elapsed, ms.float32), self.scales.at(entry))
         if self.ramp is None:
             # Seed 000's constructor leaves the lr at min_lr before the first step.
             first = step == self.first_step

@@ -133,7 +133,7 @@ class _LimitedCycles(Schedule, abstract=True):
             else:
                 peak = ops.where(cycle < self.limit, self.peak * self.decay.of(cycle), self.min_lr)
             return x_done, x_left, peak
-        entry = self.search.count_up_to(step) - 1
+        entry = self.search.entry_of(step)
         kind = ms.float64 if wide else ms.float32
         inv_length = ops.gather(self.inv_lengths64 if wide else self.inv_lengths, entry, 0)
         done = ops.cast(step - ops.gather(self.firsts, entry, 0), kind) + \
