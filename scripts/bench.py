@@ -1,12 +1,12 @@
 """ms_lr performance and precision figures (make bench; MS_LR_DEVICE picks the device, CPU by default).
 
-The machines are shared and noisy, so every timing is a difference taken within one run, and each run is
-repeated (--repeats) to give the spread. A timing run builds every variant twice, in the order A B C ... C B A
-(graphs compiled earlier in a process run faster here, up to ~100 us on a 2.8 ms step), then runs ``--cycles``
-cycles, each a visit to every copy in a shuffled order (one untimed step, then ``--steps`` timed ones, each waited
-for). A variant's added time is the median, over the cycles, of its step minus the base's step in the same cycle:
-the noise here drifts over seconds, a cycle takes a fraction of one, so pairing within a cycle cancels most of it
-where medians of separate rounds did not.
+The machines are shared and noisy, so every timing is a difference (or a ratio) taken next to its base, and the
+timing is repeated (--repeats runs) to give the spread. Every variant is built twice, in the order A B C ... C B A
+(graphs compiled earlier in a process run faster here, up to ~100 us on a 2.8 ms step). A run times ``--cycles``
+cycles; a cycle visits every copy once in a shuffled order, each visit next to a visit of the base (one untimed
+step, then ``--steps`` timed ones, each waited for). A variant's added time in a run is the median over its cycles
+of its step minus the base's step timed next to it: the noise here drifts over seconds, a pair of visits takes
+milliseconds, so the pairing cancels it, where medians of separate rounds did not.
 
 1. Cause: how often MindSpore's per-call ``compile_phase`` walk visits the schedule's cells (a count, not a time).
 2. Parameter sweep: added us per step of CosineAnnealingWarmupRestarts over a constant lr, Dense stacks of 2, 13,
@@ -176,40 +176,65 @@ def torch_style_step(network, scheduler, where, momentum=0.0):
     return step, inputs
 
 
-def measure(builders, cycles, steps, seed):
-    """Seconds per step of each variant, one row per cycle. Every variant is built twice (A B ... B A); a cycle
-    visits every copy once, in a shuffled order, and a visit runs one untimed step (the first step after another
-    graph ran pays for the switch, up to ~1 ms for a jit step) and then ``steps`` timed ones, each waited for
-    (``asnumpy``: a launch returns before its work is done, which would bill it to the next variant). A copy's
-    time is the mean of its timed steps, a variant's the mean of its two copies."""
+def build(builders):
+    """Every variant built twice, in the order A B ... B A, and warmed up: ``{name: (copy, copy)}``."""
     names = list(builders)
-    built = [(name, builders[name]()) for name in names + names[::-1]]
-    for _, (step, inputs) in built:
+    built = {name: [] for name in names}
+    for name in names + names[::-1]:
+        step, inputs = builders[name]()
         for _ in range(3):
             step(*inputs).asnumpy()
-    times = np.zeros((cycles, len(built)))
-    order = list(range(len(built)))
+        built[name].append((step, inputs))
+    return built
+
+
+def measure(built, base, cycles, steps, seed):
+    """Per variant, one row per cycle: (its step, the base's step timed next to it), in seconds.
+
+    A cycle visits every copy of every variant once, in a shuffled order, each visit next to a visit of a base copy
+    (before or after it, at random; the base's two copies in turn). A visit runs one untimed step (the first step
+    after another graph ran pays for the switch, up to ~1 ms for a jit step) and then ``steps`` timed ones, each
+    waited for (``asnumpy``: a launch returns before its work is done, which would bill it to the next visit). A
+    variant's time in a cycle is the mean of its two copies', and so is its base's."""
     rng = random.Random(seed)
     clock = time.perf_counter
-    for cycle in range(cycles):
-        rng.shuffle(order)
-        for i in order:
-            step, inputs = built[i][1]
+
+    def visit(copy):
+        step, inputs = copy
+        step(*inputs).asnumpy()
+        start = clock()
+        for _ in range(steps):
             step(*inputs).asnumpy()
-            start = clock()
-            for _ in range(steps):
-                step(*inputs).asnumpy()
-            times[cycle, i] = (clock() - start) / steps
-    count = len(names)
-    return {name: (times[:, i] + times[:, 2 * count - 1 - i]) / 2 for i, name in enumerate(names)}
+        return (clock() - start) / steps
+
+    names = [name for name in built if name != base]
+    pairs = {name: np.zeros((cycles, 2, 2)) for name in names}     # cycle, copy, (variant, base)
+    turn = 0
+    for cycle in range(cycles):
+        order = [(name, i) for name in names for i in (0, 1)]
+        rng.shuffle(order)
+        for name, i in order:
+            base_copy = built[base][turn % 2]
+            turn += 1
+            if rng.random() < 0.5:
+                mine, theirs = visit(built[name][i]), visit(base_copy)
+            else:
+                theirs, mine = visit(base_copy), visit(built[name][i])
+            pairs[name][cycle, i] = mine, theirs
+    rows = {name: (pair[:, :, 0].mean(axis=1), pair[:, :, 1].mean(axis=1)) for name, pair in pairs.items()}
+    every_base = np.concatenate([pair[1] for pair in rows.values()])
+    rows[base] = (every_base, every_base)
+    return rows
 
 
-def added(builders, base, args):
-    """Per variant: (median step us of the base, [added us per repeat]). A repeat's added time is the median over
-    its cycles of the variant's step minus the base's step in the same cycle (paired, so a drift cancels)."""
-    runs = [measure(builders, args.cycles, args.steps, seed) for seed in range(args.repeats)]
-    return {name: [1e6 * float(np.median(run[name] - run[base])) for run in runs] for name in builders}, \
-        float(np.median([1e6 * np.median(run[base]) for run in runs]))
+def added(builders, base, args, cycles=None):
+    """Per variant: (median step us of the base, [added us per run]). The variants are built once; each of the
+    ``args.repeats`` runs times them afresh, and its added time is the median over its cycles of the variant's step
+    minus the base's step timed next to it (paired, so the machine's drift cancels)."""
+    built = build(builders)
+    runs = [measure(built, base, cycles or args.cycles, args.steps, seed) for seed in range(args.repeats)]
+    return {name: [1e6 * float(np.median(run[name][0] - run[name][1])) for run in runs] for name in builders}, \
+        float(np.median([1e6 * np.median(run[base][0]) for run in runs]))
 
 
 def spread(values):
@@ -347,7 +372,8 @@ def realistic_section(args, kernels):
     }
     for name, make in anchored().items():
         nn_builders[name] = lambda make=make: nn_step(conv_net, make())
-    result, base = added(nn_builders, "constant lr", args)
+    # Forty variants: fewer cycles (each visit is paired with a constant-lr one, so drift still cancels).
+    result, base = added(nn_builders, "constant lr", args, cycles=max(1, args.cycles * 2 // 5))
     lines = [f"### A realistic step: conv net, batch 16 of 3x8x8 (median over {args.repeats} runs, range)", "",
              f"nn.SGD, TrainOneStepCell: constant-lr step {base:.0f} us. A dynamic_lr list is MindSpore's cheapest "
              f"lr that changes (one gather).", "", "| lr | kernels | added us per step | overhead |",
@@ -357,12 +383,14 @@ def realistic_section(args, kernels):
         lines.append(f"| {name} | {kernels.get(name, '')} | {spread(result[name])} | {np.median(percent):.1f}% "
                      f"({min(percent):.1f}% to {max(percent):.1f}%) |")
         print(lines[-1], flush=True)
-    torch_builders = {
+    plain_sgd = {
         "experimental CosineAnnealingLR, in jit": lambda: torch_style_step(conv_net, "experimental", "jit"),
         "no scheduler": lambda: torch_style_step(conv_net, None, None),
         "experimental CosineAnnealingLR, host": lambda: torch_style_step(conv_net, "experimental", "host"),
         "ms_lr.LRScheduler(CosineAnnealingLR), host": lambda: torch_style_step(conv_net, "ms_lr", "host"),
         "ms_lr.LRScheduler(CosineAnnealingLR), in jit": lambda: torch_style_step(conv_net, "ms_lr", "jit"),
+    }
+    momentum_sgd = {
         "momentum 0.9: experimental CosineAnnealingLR, in jit":
             lambda: torch_style_step(conv_net, "experimental", "jit", 0.9),
         "momentum 0.9: ms_lr.LRScheduler(OneCycleLR, momentum cycled), host":
@@ -370,24 +398,24 @@ def realistic_section(args, kernels):
         "momentum 0.9: ms_lr.LRScheduler(OneCycleLR, momentum cycled), in jit":
             lambda: torch_style_step(conv_net, "ms_lr, cycled momentum", "jit", 0.9),
     }
-    fastest = "experimental CosineAnnealingLR, in jit"
-    momentum_fastest = "momentum 0.9: experimental CosineAnnealingLR, in jit"
-    ms.set_context(mode=ms.PYNATIVE_MODE)           # a torch-style script's context
-    try:
-        runs = [measure(torch_builders, args.cycles, args.steps, seed) for seed in range(args.repeats)]
-    finally:
-        ms.set_context(mode=ms.GRAPH_MODE)
     lines += ["", "experimental.optim.SGD, ms.jit step, PYNATIVE: each configuration's step, and its ratio to "
               "MindSpore's fastest (its own scheduler stepped in the jit step, on an SGD with the same momentum; per "
-              "run, the median over cycles of the two steps' ratio; target <= 1.1)", "",
+              "run, the median over cycles of its step over that one's timed next to it; target <= 1.1)", "",
               "| configuration | step (us) | vs MindSpore's fastest |", "|---|---|---|"]
-    for name in torch_builders:
-        step_us = [1e6 * float(np.median(run[name])) for run in runs]
-        base = momentum_fastest if name.startswith("momentum") else fastest
-        ratios = [float(np.median(run[name] / run[base])) for run in runs]
-        lines.append(f"| {name} | {np.median(step_us):.0f} ({min(step_us):.0f} to {max(step_us):.0f}) | "
-                     f"{np.median(ratios):.2f} ({min(ratios):.2f} to {max(ratios):.2f}) |")
-        print(lines[-1], flush=True)
+    ms.set_context(mode=ms.PYNATIVE_MODE)           # a torch-style script's context
+    try:
+        for builders in (plain_sgd, momentum_sgd):
+            fastest = next(iter(builders))
+            built = build(builders)
+            runs = [measure(built, fastest, args.cycles, args.steps, seed) for seed in range(args.repeats)]
+            for name in builders:
+                step_us = [1e6 * float(np.median(run[name][0])) for run in runs]
+                ratios = [float(np.median(run[name][0] / run[name][1])) for run in runs]
+                lines.append(f"| {name} | {np.median(step_us):.0f} ({min(step_us):.0f} to {max(step_us):.0f}) | "
+                             f"{np.median(ratios):.2f} ({min(ratios):.2f} to {max(ratios):.2f}) |")
+                print(lines[-1], flush=True)
+    finally:
+        ms.set_context(mode=ms.GRAPH_MODE)
     lines.append("")
     return lines
 

@@ -70,9 +70,11 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
         h(p) = \begin{cases} p / U & p \le U \\ (U + D - p) / D & p > U \end{cases}
 
     Cycle and position are int32 (exact at every step); torch's own custom ``scale_fn`` is covered by
-    :class:`LambdaLR`. As in torch, ``max_lr`` may be below ``base_lr`` (the waves then point down); the lr is then
-    mixed as ``base * (1 - h s) + max * h s`` with ``1 - h s`` summed from exact parts, so a ``max_lr`` far below
-    ``base_lr`` keeps its relative precision.
+    :class:`LambdaLR`. A ``triangular2`` or ``exp_range`` wave rising from ``base_lr > 0`` settles in float32 once its
+    height is under a quarter of an ulp of ``base_lr`` (``base_lr + x`` then rounds to ``base_lr``): from there it is
+    a lookup (``repeats()`` says where), the float64 truth within half an ulp of it. As in torch, ``max_lr`` may be
+    below ``base_lr`` (the waves then point down); the lr is then mixed as ``base * (1 - h s) + max * h s`` with
+    ``1 - h s`` summed from exact parts, so a ``max_lr`` far below ``base_lr`` keeps its relative precision.
 
     Args:
         base_lr (float): The lr at the start of every cycle.
