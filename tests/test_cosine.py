@@ -4,8 +4,12 @@ import math
 import mindspore as ms
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mindspore import Tensor
 
 import ms_lr
+from ms_lr.graph.search import SortedSteps
 from tests.support.accuracy import assert_close
 
 LAST = 2**31 - 1
@@ -209,3 +213,15 @@ def test_a_last_cycle_longer_than_the_int32_range_keeps_its_steps_left_exact():
                      ms_lr.CosineAnnealingWarmupRestarts(2**30, 3.0, 0.1, 1e-6, 1000, 0.5)):
         assert schedule.cycles.overlong
         np.testing.assert_allclose(ms_lr.evaluate(schedule, steps), schedule.reference(steps), rtol=3e-7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(table=st.lists(st.integers(min_value=0, max_value=LAST), min_size=1, max_size=40).map(sorted),
+       steps=st.lists(st.integers(min_value=0, max_value=LAST), min_size=1, max_size=20))
+def test_a_tables_entry_is_its_last_step_at_or_below_the_step(table, steps):
+    """SortedSteps.entry_of (one searchsorted over the steps after the first) is the index of the last table step
+    <= step, repeated steps included, for every step at or past the first (a cycle table starts at step 0)."""
+    steps = np.maximum(np.array(steps), table[0])
+    expected = np.searchsorted(np.array(table), steps, side="right") - 1
+    got = SortedSteps(table).entry_of(Tensor(steps.astype(np.int32))).asnumpy()
+    np.testing.assert_array_equal(got, expected)
