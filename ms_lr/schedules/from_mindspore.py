@@ -164,10 +164,15 @@ class ExponentialDecayLR(Equivalent, reference=ms_exponential_decay):
 
     def __init__(self, learning_rate: Lr, decay_rate: Rate, decay_steps: PositiveSteps, is_stair: bool = False):
         super().__init__()
-        check_growth("decay_rate", decay_rate, "learning_rate", learning_rate,
-                     INT32_MAX // decay_steps if is_stair else INT32_MAX / decay_steps)
+        # The bound from decay_rate itself: the native ExponentialLR's, gamma**(2**31 - 1) with gamma a rounded root
+        # of decay_rate, is low by up to 2**31 times that rounding (2e-7 relative) for a growing rate.
+        self.top = check_growth("decay_rate", decay_rate, "learning_rate", learning_rate,
+                                INT32_MAX // decay_steps if is_stair else INT32_MAX / decay_steps)
         self.native = StepLR(learning_rate, decay_steps, decay_rate) if is_stair else \
             ExponentialLR(learning_rate, decay_rate ** (1.0 / decay_steps))
+
+    def upper_bound(self) -> float:
+        return self.top
 
 
 class NaturalExpDecayLR(Equivalent, reference=ms_natural_exp_decay):
