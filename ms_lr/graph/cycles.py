@@ -49,7 +49,8 @@ class CycleTable(GraphBlock):
         # excess, so the steps remaining to its end stay exact where they are small.
         self.overlong = lengths[-1] > INT32_MAX
         self.lengths = Tensor(np.array([min(length, INT32_MAX) for length in lengths], dtype=np.int32))
-        self.excess = Tensor(np.array([max(length - INT32_MAX, 0) for length in lengths], dtype=np.float32))
+        self.excess = Tensor(np.array([max(length - INT32_MAX, 0) for length in lengths], dtype=np.float32)) \
+            if self.overlong else None
         self.tail_length = min(lengths[-1], INT32_MAX)
         self.cycle_lengths: List[int] = lengths   # exact Python ints, for per-entry constants
 
