@@ -59,7 +59,10 @@ def mf_cosine_with_warmup(steps: ArrayLike, learning_rate: float, warmup_steps: 
     cosine_steps = max(1, total_steps - warmup)
     decay = _decay_steps(decay_steps, decay_ratio, total_steps)
     progress = (k - warmup) / cosine_steps
-    waves = lr_end + (learning_rate - lr_end) * 0.5 * (1.0 + np.cos(np.pi * num_cycles * 2.0 * progress))
+    # (1 + cos 2x) / 2 = cos**2 x: the blend of the two lrs by cos**2 and sin**2 keeps relative precision next to
+    # either end, where 1 + cos cancels (a rise from 0 to lr_end starts at sin**2 x).
+    half_angle = np.pi * num_cycles * progress
+    waves = learning_rate * np.cos(half_angle) ** 2 + lr_end * np.sin(half_angle) ** 2
     return np.where(k >= decay, lr_end, _with_warmup(k, warmup, warmup_lr_init, learning_rate, waves))
 
 

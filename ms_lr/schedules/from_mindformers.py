@@ -210,9 +210,12 @@ class _CosineWaves(Schedule, abstract=True):
             return ops.zeros_like(ops.cast(t, ms.float32)) + self.peak
         cycle, elapsed, remaining = self.waves.lookup(t)
         if remaining is None:
-            # A wave longer than the int32 range never turns: cos**2 of the elapsed phase, near 1 all along.
-            phase = ops.cos(elapsed * self.scale)
-            return self.ends.mix(1.0 - phase * phase, phase * phase)
+            # A wave longer than the int32 range never turns: the weights are cos**2 and sin**2 of the elapsed
+            # phase. sin**2 is taken as is, not as 1 - cos**2, which cancels to 0 while the phase is under 3e-4
+            # (visible when lr_end is the larger lr: the whole rise is in that weight).
+            angle = elapsed * self.scale
+            cos, sin = ops.cos(angle), ops.sin(angle)
+            return self.ends.mix(sin * sin, cos * cos)
         if self.alternate:
             descending = ops.floor_mod(cycle, 2) == 0
             to_top, to_floor = ops.where(descending, remaining, elapsed), ops.where(descending, elapsed, remaining)
