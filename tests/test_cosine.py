@@ -31,6 +31,12 @@ SCHEDULES = {
                                                                        warmup_steps=50, gamma=0.999),
     "seed000-gamma-near-1": lambda: ms_lr.CosineAnnealingWarmupRestarts(50, 1.0, max_lr=0.1, min_lr=0.0,
                                                                       warmup_steps=3, gamma=1 - 1e-7),
+    # A decaying peak that stays above min_lr through 2**31 - 1 (one-weight mix, per-cycle rises), and one that
+    # falls below it (two-weight mix).
+    "seed000-decay-above-floor": lambda: ms_lr.CosineAnnealingWarmupRestarts(1000, 1.5, max_lr=0.1, min_lr=1e-4,
+                                                                           warmup_steps=100, gamma=0.9),
+    "seed000-decay-under-floor": lambda: ms_lr.CosineAnnealingWarmupRestarts(10, 2.0, max_lr=0.1, min_lr=0.05,
+                                                                           warmup_steps=2, gamma=0.5),
 }
 
 
@@ -225,3 +231,10 @@ def test_a_tables_entry_is_its_last_step_at_or_below_the_step(table, steps):
     expected = np.searchsorted(np.array(table), steps, side="right") - 1
     got = SortedSteps(table).entry_of(Tensor(steps.astype(np.int32))).asnumpy()
     np.testing.assert_array_equal(got, expected)
+
+
+def test_the_decay_cases_take_the_mix_their_lowest_peak_allows():
+    # The two cases above exercise both mixes: the last peak below 2**31 is 0.1 * 0.9**n above 1e-4, and
+    # 0.1 * 0.5**n below 0.05; the references are what the values are checked against.
+    assert SCHEDULES["seed000-decay-above-floor"]().ends.form == "rising"
+    assert SCHEDULES["seed000-decay-under-floor"]().ends.form == "two-weight"

@@ -1,11 +1,12 @@
 """Integer powers of a decay factor, accurate for every exponent up to 2**31 - 1."""
 import math
+from typing import Optional
 
 import mindspore as ms
 import numpy as np
 from mindspore import Tensor, ops
 
-from ms_lr.core.arguments import FLOAT32_TINY
+from ms_lr.core.arguments import FLOAT32_TINY, INT32_MAX
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32, i32
 
@@ -28,6 +29,7 @@ class IntegerPower(GraphBlock):
 
     def __init__(self, base: float):
         super().__init__()
+        self.base_value = base
         self.two = f32(2.0)
         self.tiny = base < FLOAT32_TINY
         self.near_one = abs(base - 1.0) <= 2.0**-20
@@ -44,6 +46,20 @@ class IntegerPower(GraphBlock):
             self.base = f32(rounded)
             correction = math.log2(base / rounded)
             self.correction = f32(correction) if correction != 0.0 else None
+
+    def settles_from(self, scale: float) -> Optional[int]:
+        """The first ``n`` from which ``scale * base**n`` stops changing in float32: 0 for a base of 1 or a scale of
+        0; for a base below 1, where it falls below float32's smallest normal number (1.2e-38, which float32 holds
+        as 0 or a subnormal a device may flush, and the accuracy contract counts as 0), with a margin of 1e-6
+        relative for this power's own error. ``None`` where it keeps changing through ``2**31 - 1``."""
+        if self.base_value == 1.0 or scale < FLOAT32_TINY:
+            return 0
+        if self.base_value > 1.0:
+            return None
+        # scale * base**n < tiny * (1 - 1e-6)  <=>  n > log(tiny * (1 - 1e-6) / scale) / log(base), and one more
+        # step for the rounding of the float64 logarithms.
+        n = math.floor(math.log(FLOAT32_TINY * (1 - 1e-6) / scale) / math.log(self.base_value)) + 2
+        return max(n, 0) if n <= INT32_MAX else None
 
     def of(self, n: Tensor) -> Tensor:
         """``base ** n`` for int32 ``n >= 0``, float32."""

@@ -91,13 +91,16 @@ class Endpoints(GraphBlock):
         self.low, self.high = f32(low), f32(high)
         self.form = "zero-low" if low == 0.0 else ("rising" if lowest >= low else "two-weight")
 
-    def mix(self, w_low: Tensor, w_high: Tensor, high: Optional[Tensor] = None) -> Tensor:
-        """``low * w_low + high * w_high`` (``high`` the constant one unless given)."""
+    def mix(self, w_low: Tensor, w_high: Tensor, high: Optional[Tensor] = None,
+            rise: Optional[Tensor] = None) -> Tensor:
+        """``low * w_low + high * w_high`` (``high`` the constant one unless given). ``rise`` is ``high - low``
+        where the caller has it rounded once from float64 (a per-cycle constant): the one-weight forms use it and
+        skip a subtraction."""
         high = self.high if high is None else high
         if self.form == "zero-low":
-            return high * w_high
+            return (high if rise is None else rise) * w_high
         if self.form == "rising":
-            return self.low + (high - self.low) * w_high
+            return self.low + ((high - self.low) if rise is None else rise) * w_high
         return self.low * w_low + high * w_high
 
 

@@ -186,20 +186,30 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
                                      for length in self.cycles.cycle_lengths])
         self.max_lr = f32(max_lr)
         # Each table entry's peak, exact in float64; past the table (a periodic tail) gamma**repeats multiplies it.
-        self.peaks = EntryConstant([max_lr * gamma**n for n in range(len(self.cycles.cycle_lengths))])
+        peaks = [max_lr * gamma**n for n in range(len(self.cycles.cycle_lengths))]
+        self.peaks = EntryConstant(peaks)
         self.decay = gamma != 1.0
         self.tail_decay = IntegerPower(gamma) if self.decay and self.cycles.periodic_tail else None
-        # A decaying peak can fall below min_lr (that package's formula then dips toward the peak).
-        self.ends = Endpoints(min_lr, max_lr, lowest_high=0.0 if self.decay else max_lr)
+        # A decaying peak can fall below min_lr (that package's formula then dips toward the peak), but only if the
+        # last cycle to start by step 2**31 - 1 has a peak below it; otherwise every cycle rises from min_lr, and
+        # the one-weight mix takes each entry's rise (peak - min_lr, rounded once from float64) from the table.
+        last_cycle = len(peaks) - 1
+        if self.cycles.periodic_tail:
+            last_cycle += (INT32_MAX - self.cycles.start_steps[-1]) // self.cycles.tail_length
+        self.ends = Endpoints(min_lr, max_lr, lowest_high=max_lr * gamma**last_cycle)
+        self.rises = EntryConstant([peak - min_lr for peak in peaks]) \
+            if self.decay and self.tail_decay is None and self.ends.form != "two-weight" else None
         self.ramp = Ramp(0.0, 1.0, warmup_steps) if warmup_steps else None
 
     def value(self, step: Tensor) -> Tensor:
         entry, cycle, position, remaining = self.cycles.lookup(step)
-        peak = self.max_lr
+        peak, rise = self.max_lr, None
         if self.decay:
             peak = self.peaks.at(entry)
             if self.tail_decay is not None:
                 peak = peak * self.tail_decay.of(cycle - entry)
+            elif self.rises is not None:
+                rise = self.rises.at(entry)
         # The steps since the warmup ended, negated where there is a ramp (sin**2 is even): the ramp's own weight
         # counts warmup_steps - position, and one cast then serves both.
         elapsed = self.warmup_steps - position if self.ramp is not None else position
@@ -214,7 +224,7 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
             ramp_low, ramp_high = self.ramp.weights(position)
             w_high = ops.where(warming, ramp_high, w_high)
             w_low = ops.where(warming, ramp_low, w_low)
-        return self.ends.mix(w_low, w_high, peak)
+        return self.ends.mix(w_low, w_high, peak, rise)
 
     def repeats(self) -> Optional[Repeats]:
         # A decaying peak never repeats; step 0 is min_lr without a warmup, so the repeats start after it.

@@ -1,4 +1,5 @@
 """Decays: step, multi-step, exponential, constant, linear, polynomial, warmup-stable-decay and inverse square root."""
+import math
 from typing import Annotated, List, Literal, Optional
 
 import mindspore as ms
@@ -80,7 +81,7 @@ class StepLR(Schedule, reference=step_decay, torch="lr_scheduler.StepLR"):
         super().__init__()
         self.top = check_growth("gamma", gamma, "base_lr", base_lr, INT32_MAX // step_size)
         self.step_size = step_size
-        self.base_lr = f32(base_lr)
+        self.base_lr, self.base_lr_value = f32(base_lr), base_lr
         self.power = IntegerPower(gamma)
 
     def upper_bound(self) -> float:
@@ -88,6 +89,11 @@ class StepLR(Schedule, reference=step_decay, torch="lr_scheduler.StepLR"):
 
     def value(self, step: Tensor) -> Tensor:
         return self.base_lr * self.power.of(ops.floor_div(step, self.step_size))
+
+    def repeats(self) -> Optional[Repeats]:
+        # It settles where its lr vanishes in float32 (gamma == 1: from step 0).
+        drops = self.power.settles_from(self.base_lr_value)
+        return None if drops is None or drops > INT32_MAX // self.step_size else Repeats(drops * self.step_size)
 
     def boundaries(self, last: int) -> List[int]:
         return list(range(self.step_size, last + 1, self.step_size))
@@ -103,6 +109,9 @@ class _Levels(Schedule, abstract=True):
 
     def upper_bound(self) -> float:
         return self.top
+
+    def repeats(self) -> Repeats:
+        return Repeats(max(self._config["milestones"]))
 
     def boundaries(self, last: int) -> List[int]:
         return sorted({m for m in self._config["milestones"] if 0 < m <= last})
@@ -171,7 +180,7 @@ class ExponentialLR(Schedule, reference=exponential_decay, torch="lr_scheduler.E
     def __init__(self, base_lr: Lr, gamma: Positive):
         super().__init__()
         self.top = check_growth("gamma", gamma, "base_lr", base_lr, INT32_MAX)
-        self.base_lr = f32(base_lr)
+        self.base_lr, self.base_lr_value = f32(base_lr), base_lr
         self.power = IntegerPower(gamma)
 
     def upper_bound(self) -> float:
@@ -179,6 +188,11 @@ class ExponentialLR(Schedule, reference=exponential_decay, torch="lr_scheduler.E
 
     def value(self, step: Tensor) -> Tensor:
         return self.base_lr * self.power.of(step)
+
+    def repeats(self) -> Optional[Repeats]:
+        # It settles where its lr vanishes in float32 (gamma == 1: from step 0).
+        steps = self.power.settles_from(self.base_lr_value)
+        return None if steps is None else Repeats(steps)
 
 
 class ConstantLR(Schedule, reference=constant_factor, torch="lr_scheduler.ConstantLR"):
@@ -207,6 +221,9 @@ class ConstantLR(Schedule, reference=constant_factor, torch="lr_scheduler.Consta
 
     def value(self, step: Tensor) -> Tensor:
         return ops.where(step < self.reduced_end, self.reduced, self.base_lr)
+
+    def repeats(self) -> Repeats:
+        return Repeats(self.total_iters)
 
     def boundaries(self, last: int) -> List[int]:
         return [self.total_iters] if self.total_iters <= last else []
@@ -503,13 +520,27 @@ class InverseSqrtLR(Schedule, reference=inverse_sqrt):
             raise ValueError("warmup_steps=0 needs a timescale (the decay's scale is warmup_steps unless given); "
                              "give timescale, e.g. 10000")
         self.warmup_steps = warmup_steps
-        self.peak = f32(peak_lr)
-        self.timescale = f32(timescale or warmup_steps)
+        tau = timescale or warmup_steps
+        # p sqrt(tau / (max(k, W) - W + tau)) = p sqrt(tau) * rsqrt(max(k, W) + (tau - W)): the constants folded in
+        # float64, one cast of the step shared with the ramp, no division.
+        # (A peak near float32's limit keeps the two factors apart: their product would overflow.)
+        fused = peak_lr * math.sqrt(tau) <= FLOAT32_MAX
+        self.scale = f32(peak_lr * math.sqrt(tau)) if fused else None
+        self.peak, self.root_tau = f32(peak_lr), f32(math.sqrt(tau))
+        self.warmup_end = f32(warmup_steps)
+        self.shift = f32(tau - warmup_steps) if tau != warmup_steps else None
         self.ramp = Ramp(start_lr, peak_lr, warmup_steps) if warmup_steps else None
 
     def value(self, step: Tensor) -> Tensor:
-        since = ops.cast(ops.maximum(step - self.warmup_steps, 0), ms.float32)
-        decayed = self.peak * ops.sqrt(self.timescale / (since + self.timescale))
+        # Exact below 2**24; above it one rounding (6e-8 relative), halved by the square root.
+        k = ops.cast(step, ms.float32)
+        denominator = ops.maximum(k, self.warmup_end)
+        if self.shift is not None:
+            denominator = denominator + self.shift
+        if self.scale is None:
+            decayed = self.peak * (self.root_tau * ops.rsqrt(denominator))
+        else:
+            decayed = self.scale * ops.rsqrt(denominator)
         return warmed(self.ramp, step, decayed)
 
     def boundaries(self, last: int) -> List[int]:
