@@ -13,9 +13,9 @@ milliseconds, so the pairing cancels it, where medians of separate rounds did no
    49 and 201 parameters, the schedule as ``learning_rate`` (plain) or as one group's ``'lr'`` (grouped), with and
    without ``ms_lr.share_schedules``.
 3. Every schedule: added us on Dense 16->1 (2 parameters), and on the 49-parameter stack grouped and shared;
-   compile time vs a constant lr (fastest of 3 fresh compiles, target <= 1.3).
-4. A realistic step (a small conv net, a few ms per step): every schedule's added time and kernels, in percent of
-   the step, beside MindSpore's nn.CosineDecayLR and a dynamic_lr per-step list (as MindCV builds); and for the
+   compile time vs a constant lr (5 fresh pairs, target <= 1.3), and the constant lr against itself.
+4. A realistic step (a small conv net, a few ms per step): every distinct kernel sequence's added time, in percent
+   of the step, beside MindSpore's nn.CosineDecayLR and a dynamic_lr per-step list (as MindCV builds); and for the
    torch-style optimizers (PYNATIVE, a jit train step), MindSpore's experimental.optim.lr_scheduler and
    ms_lr.LRScheduler stepped on the host and in the jit step, each as a ratio to MindSpore's fastest of these.
 5. Vector evaluation speed; precision: max relative error vs the float64 reference over steps 0..100000 and +-3
@@ -306,26 +306,44 @@ def compile_seconds(build, compiles=3):
     return min(times)
 
 
-def compile_ratio(build, base, rounds=3):
-    """Compile time of ``build``'s step over the constant-lr step's, each the minimum of ``rounds`` fresh builds,
-    interleaved (base, schedule, schedule, base, ...) so that neither gets the process's later, faster compiles."""
-    mine, theirs = [], []
+def compile_ratio(build, base, rounds=5):
+    """Compile time of ``build``'s step and its ratio to the constant-lr step's compiled next to it: ``rounds`` fresh
+    pairs, alternating which goes first (base, schedule; schedule, base; ...), so that neither always gets the
+    process's warmer second compile. Returns the median seconds and the median and range of the pairs' ratios."""
+    seconds, ratios = [], []
     for i in range(rounds):
-        order = (base, build) if i % 2 == 0 else (build, base)
-        for which in order:
-            (theirs if which is base else mine).append(compile_seconds(which, compiles=1))
-    return min(mine), min(mine) / min(theirs)
+        if i % 2 == 0:
+            theirs, mine = compile_seconds(base, compiles=1), compile_seconds(build, compiles=1)
+        else:
+            mine, theirs = compile_seconds(build, compiles=1), compile_seconds(base, compiles=1)
+        seconds.append(mine)
+        ratios.append(mine / theirs)
+    return float(np.median(seconds)), ratios
 
 
-def kernel_counts(makes):
-    """Kernels of each schedule's compiled graph (primitive nodes of MindSpore's saved validate IR, counted by
-    ms_lr.tools.op_audit), evaluated at an int32 [1] step as an optimizer does."""
-    counts = {}
+def kernel_sequences(makes):
+    """The kernels of each schedule's compiled graph, in order (primitive nodes of MindSpore's saved validate IR, read
+    by ms_lr.tools.op_audit), evaluated at an int32 [1] step as an optimizer does."""
+    sequences = {}
     for name, make in makes.items():
         with tempfile.TemporaryDirectory() as folder:
-            counts[name] = graph_primitives(make(), folder).kernels
+            sequences[name] = graph_primitives(make(), folder).sequence
     ms.set_context(mode=ms.GRAPH_MODE)
-    return counts
+    return sequences
+
+
+def same_kernels(sequences):
+    """The schedules grouped by the kernels their graphs launch: ``{first name: [the others with that sequence]}``,
+    in the order of ``sequences``."""
+    groups = {}
+    first_of = {}
+    for name, sequence in sequences.items():
+        if sequence in first_of:
+            groups[first_of[sequence]].append(name)
+        else:
+            first_of[sequence] = name
+            groups[name] = []
+    return groups
 
 
 def anchored():
@@ -333,7 +351,7 @@ def anchored():
     return {"nn.CosineDecayLR (MindSpore)": lambda: nn.CosineDecayLR(1e-5, 0.1, 10_000), **schedules()}
 
 
-def schedule_section(args, kernels):
+def schedule_section(args, sequences):
     small = lambda: dense_stack(2)  # noqa: E731
     stack = lambda: dense_stack(49)  # noqa: E731
     makes = anchored()
@@ -347,21 +365,29 @@ def schedule_section(args, kernels):
     lines = [f"### Every schedule: added us per step (median over {args.repeats} runs, range)", "",
              f"Constant-lr step: {plain_base:.0f} us on Dense 16->1 (2 parameters), {grouped_base:.0f} us on the "
              f"49-parameter stack with one group. Kernels: primitive nodes of the schedule's own compiled graph "
-             f"(MindSpore's saved validate IR). Compile: the 2-parameter step's first call, the minimum of 3 fresh "
-             f"builds, over the constant-lr step's, built interleaved with it.", "",
+             f"(MindSpore's saved validate IR). Compile: the 2-parameter step's first call (median of 5 fresh "
+             f"builds), and its ratio to the constant-lr step's compiled next to it (median and range of the 5 "
+             f"pairs); the first row compiles the constant-lr step against itself: the protocol's own spread.", "",
              "| schedule | kernels | 2 parameters | 49 parameters, grouped, shared | compile (ms) | compile vs "
              "constant (target <= 1.3) |", "|---|---|---|---|---|---|"]
+    seconds, ratios = compile_ratio(plain["constant lr"], plain["constant lr"])
+    lines.append(f"| constant lr (against itself) | 0 | | | {1e3 * seconds:.0f} | {ratio_spread(ratios)} |")
     for name in makes:
-        seconds, ratio = compile_ratio(plain[name], plain["constant lr"])
-        lines.append(f"| {name} | {kernels[name]} | {spread(plain_added[name])} | {spread(grouped_added[name])} | "
-                     f"{1e3 * seconds:.0f} | {ratio:.2f} |")
+        seconds, ratios = compile_ratio(plain[name], plain["constant lr"])
+        lines.append(f"| {name} | {len(sequences[name])} | {spread(plain_added[name])} | "
+                     f"{spread(grouped_added[name])} | {1e3 * seconds:.0f} | {ratio_spread(ratios)} |")
         print(lines[-1], flush=True)
     return lines
 
 
-def realistic_section(args, kernels):
-    """The conv-net step: every schedule's added time beside MindSpore's peers, and the torch-style configurations
-    against MindSpore's fastest one."""
+def ratio_spread(ratios):
+    """The median ratio, and the range."""
+    return f"{np.median(ratios):.2f} ({min(ratios):.2f} to {max(ratios):.2f})"
+
+
+def realistic_section(args, sequences):
+    """The conv-net step: every schedule's added time beside MindSpore's peers (one timing per distinct kernel
+    sequence), and the torch-style configurations against MindSpore's fastest one."""
     steps = 10_000
     per_step = nn.cosine_decay_lr(1e-5, 0.1, steps, 1, 1)
     nn_builders = {
@@ -370,18 +396,23 @@ def realistic_section(args, kernels):
         "ms_lr.CosineAnnealingLR, shared": lambda: nn_step(conv_net, ms_lr.CosineAnnealingLR(0.1, steps, 1e-5),
                                                            shared=True),
     }
-    for name, make in anchored().items():
-        nn_builders[name] = lambda make=make: nn_step(conv_net, make())
-    # Forty variants: fewer cycles (each visit is paired with a constant-lr one, so drift still cancels).
-    result, base = added(nn_builders, "constant lr", args, cycles=max(1, args.cycles * 2 // 5))
+    # Schedules whose graphs launch the same kernels in the same order (most are a 3-kernel lookup) are timed once:
+    # on this step their differences are far below the noise, and forty variants left each too few cycles.
+    makes = anchored()
+    groups = same_kernels(sequences)
+    for name in groups:
+        nn_builders[name] = lambda make=makes[name]: nn_step(conv_net, make())
+    result, base = added(nn_builders, "constant lr", args)
     lines = [f"### A realistic step: conv net, batch 16 of 3x8x8 (median over {args.repeats} runs, range)", "",
              f"nn.SGD, TrainOneStepCell: constant-lr step {base:.0f} us. A dynamic_lr list is MindSpore's cheapest "
-             f"lr that changes (one gather).", "", "| lr | kernels | added us per step | overhead |",
-             "|---|---|---|---|"]
+             f"lr that changes (one gather). Each schedule row stands for the schedules whose graphs launch the "
+             f"same kernels in the same order (from the saved IR), named beside it.", "",
+             "| lr | kernels | added us per step | overhead | same kernels |", "|---|---|---|---|---|"]
     for name in list(nn_builders)[1:]:
         percent = [100 * v / base for v in result[name]]
-        lines.append(f"| {name} | {kernels.get(name, '')} | {spread(result[name])} | {np.median(percent):.1f}% "
-                     f"({min(percent):.1f}% to {max(percent):.1f}%) |")
+        lines.append(f"| {name} | {len(sequences[name]) if name in sequences else ''} | {spread(result[name])} | "
+                     f"{np.median(percent):.1f}% ({min(percent):.1f}% to {max(percent):.1f}%) | "
+                     f"{', '.join(groups.get(name, []))} |")
         print(lines[-1], flush=True)
     plain_sgd = {
         "experimental CosineAnnealingLR, in jit": lambda: torch_style_step(conv_net, "experimental", "jit"),
@@ -483,9 +514,9 @@ def main():
     lines = [f"ms_lr benchmark, {time.strftime('%Y-%m-%d')}: {machine()}, {device}, MindSpore {ms.__version__}, "
              f"{args.repeats} runs x {args.cycles} cycles x {args.steps} steps; each timing is the median of the runs "
              f"and their range.", ""]
-    kernels = kernel_counts(anchored())
-    for section in (cause_section, lambda: sweep_section(args), lambda: schedule_section(args, kernels),
-                    lambda: realistic_section(args, kernels)):
+    sequences = kernel_sequences(anchored())
+    for section in (cause_section, lambda: sweep_section(args), lambda: schedule_section(args, sequences),
+                    lambda: realistic_section(args, sequences)):
         lines += section() + [""]
     vector, reference = vector_speed()
     lines += ["### Vector evaluation", "", f"vector evaluation, 1,000,000 steps in one call: {vector:.3f} s "

@@ -12,6 +12,7 @@ from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.powers import IntegerPower
+from ms_lr.graph.search import SortedSteps
 from ms_lr.graph.weights import cosine_weights
 from ms_lr.reference.cyclic import cyclic, cyclic_momentum, one_cycle, one_cycle_momentum
 from ms_lr.schedules.equivalent import Equivalent
@@ -261,8 +262,10 @@ class _OneCyclePhases(Schedule, abstract=True):
                                  f"(phase ends {[p[0] for p in phases]})")
         self.last_step = total_steps - 1
         self.linear = anneal_strategy == "linear"
-        # A step k is in the first phase with k <= end, i.e. k <= floor(end): integer thresholds.
-        self.thresholds = Tensor(np.array([math.floor(end) for end, _, _ in phases[:-1]], dtype=np.int32))
+        # A step k is in the first phase with k <= end, i.e. k <= floor(end): its index counts the phases that end
+        # before k, those with floor(end) + 1 <= k.
+        self.later_starts = [math.floor(end) + 1 for end, _, _ in phases[:-1]]
+        self.ended = SortedSteps(self.later_starts)
         # Per phase: its start as ceil(start) and the gap ceil(start) - start, so the steps done are an exact integer
         # plus a gap >= 0 (no cancellation, even in a phase shorter than a step); its end as floor(end) plus the
         # fraction; its length, and its end values.
@@ -279,7 +282,7 @@ class _OneCyclePhases(Schedule, abstract=True):
 
     def value(self, step: Tensor) -> Tensor:
         step = ops.minimum(step, self.last_step)
-        phase = ops.searchsorted(self.thresholds, step, right=False, out_int32=True)
+        phase = self.ended.count_up_to(step)
         done = ops.cast(step - ops.gather(self.start_int, phase, 0), ms.float32) + ops.gather(self.start_gap, phase, 0)
         left = ops.cast(ops.gather(self.end_int, phase, 0) - step, ms.float32) + ops.gather(self.end_frac, phase, 0)
         scale = ops.gather(self.step_scale, phase, 0)
@@ -296,7 +299,7 @@ class _OneCyclePhases(Schedule, abstract=True):
         return Repeats(self.last_step)
 
     def boundaries(self, last: int) -> List[int]:
-        marks = [int(t) + 1 for t in self.thresholds.asnumpy()] + [self.last_step]
+        marks = self.later_starts + [self.last_step]
         return sorted(m for m in set(marks) if 0 < m <= last)
 
 

@@ -12,7 +12,7 @@ import os
 import re
 import sys
 import tempfile
-from typing import Dict, List, Mapping, NamedTuple, Optional, Set
+from typing import Dict, List, Mapping, NamedTuple, Optional, Set, Tuple
 
 import mindspore as ms
 import mindspore.ops as ops
@@ -45,6 +45,8 @@ class GraphOps(NamedTuple):
 
     primitives: Dict[str, Set[str]]
     kernels: int
+    #: The primitive of every kernel, in the IR's order: two graphs with the same sequence launch the same kernels.
+    sequence: Tuple[str, ...] = ()
 
 
 def graph_primitives(schedule: ms.nn.Cell, folder: str) -> GraphOps:
@@ -59,15 +61,15 @@ def graph_primitives(schedule: ms.nn.Cell, folder: str) -> GraphOps:
     if not files:
         raise RuntimeError(f"MindSpore saved no validate IR under {folder}")
     found: Dict[str, Set[str]] = {}
-    kernels = 0
+    sequence: List[str] = []
     lines = open(files[-1], encoding="utf-8").read().splitlines()
     for i, line in enumerate(lines):
         node = _NODE.search(line)
         if node and node.group(1) not in STRUCTURE:
             signature = lines[i + 1] if i + 1 < len(lines) else ""
             found.setdefault(node.group(1), set()).update(_TENSOR.findall(signature))
-            kernels += 1
-    return GraphOps(found, kernels)
+            sequence.append(node.group(1))
+    return GraphOps(found, len(sequence), tuple(sequence))
 
 
 def documented_platforms(primitive: str) -> Optional[Set[str]]:
@@ -87,7 +89,7 @@ def audit(schedules: Mapping[str, ms.nn.Cell]) -> List[Dict[str, object]]:
     rows = []
     with tempfile.TemporaryDirectory() as root:
         for i, (name, schedule) in enumerate(schedules.items()):
-            found, kernels = graph_primitives(schedule, os.path.join(root, str(i)))
+            found, kernels, _ = graph_primitives(schedule, os.path.join(root, str(i)))
             undocumented = sorted(p for p in found if not {"Ascend", "GPU"} <= (documented_platforms(p) or set()))
             wide = sorted(set().union(*found.values()) & WIDE) if found else []
             rows.append({"schedule": name, "primitives": sorted(found), "undocumented": undocumented,
