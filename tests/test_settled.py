@@ -215,10 +215,30 @@ def test_a_periodic_schedule_compiles_to_a_modulo_and_a_gather():
         with ms_lr.settled_tables(0):
             formula = graph_primitives(ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5), 500), plain)
     assert restarts.kernels == 3 and set(restarts.primitives) == {"Maximum", "FloorMod", "Gather"}, restarts
-    # Before the warmup's end the step indexes itself; after it, whole periods are taken off.
-    assert warmed.kernels == 7 and set(warmed.primitives) == {"Maximum", "Minimum", "Sub", "FloorMod", "Add",
-                                                              "Gather"}, warmed
+    # Below twice the fold the step indexes itself; later steps fall back by whole folds (multiples of the period).
+    assert warmed.kernels == 5 and set(warmed.primitives) == {"Maximum", "FloorMod", "Add", "Minimum", "Gather"}, \
+        warmed
     assert formula.kernels > 10, formula
+
+
+def test_a_periodic_schedule_after_a_prefix_folds_its_table_or_keeps_prefix_and_period_past_the_limit():
+    # Prefix 500, period 20,000: the fold is the first multiple of the period past the prefix, 20,000, and the
+    # table twice that. With a limit between start + period and twice the fold, the table is prefix and period.
+    cosine = lambda: ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5)  # noqa: E731
+    folded = ms_lr.LinearWarmup(cosine(), 500)
+    with ms_lr.settled_tables(30_000):
+        unfolded = ms_lr.LinearWarmup(cosine(), 500)
+    with ms_lr.settled_tables(0):
+        formula = ms_lr.LinearWarmup(cosine(), 500)
+    assert (folded.lookup_fold, folded.lookup_values.shape) == (20_000, (40_000,))
+    assert (unfolded.lookup_fold, unfolded.lookup_values.shape) == (None, (20_500,))
+    rng = np.random.default_rng(5)
+    steps = np.concatenate([np.arange(0, 90_000), rng.integers(0, INT32_MAX, 3000, endpoint=True), [INT32_MAX]])
+    expected = _formula(formula, steps)
+    for schedule in (folded, unfolded):
+        np.testing.assert_array_equal(ms_lr.evaluate(schedule, steps), expected)
+    with tempfile.TemporaryDirectory() as folder:
+        assert graph_primitives(unfolded, folder).kernels == 7
 
 
 def test_what_is_not_tabulated():

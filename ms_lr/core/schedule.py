@@ -175,6 +175,10 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
             index = ops.minimum(step, start)
         elif start == 0:
             index = ops.floor_mod(step, period)
+        elif self.lookup_fold is not None:
+            # The table holds twice the fold M (a multiple of the period past the prefix): steps below 2M index
+            # themselves, later ones fall back by whole multiples of M into [M, 2M) (exact int32).
+            index = ops.minimum(step, ops.floor_mod(step, self.lookup_fold) + self.lookup_fold)
         else:
             # Steps before start index themselves; later ones fall back by whole periods (exact int32).
             index = ops.minimum(step, start) + ops.floor_mod(ops.maximum(step - start, 0), period)
@@ -401,7 +405,7 @@ def _declare_arguments(cls: type, renamed: Dict[str, str]) -> None:
                              f"{FLOAT32_MAX:.4g}")
         table = settled_table(self)
         if table is not None:
-            self.lookup_values, self.lookup_repeats = table
+            self.lookup_values, self.lookup_repeats, self.lookup_fold = table
             self.tabulated = True
 
     # help() and inspect.signature show what each argument is (``base_lr: float >= 0``), not the rule objects.

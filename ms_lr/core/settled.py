@@ -4,18 +4,20 @@ fixed period from some step on (cosine annealing past ``T_max``, warm restarts o
 warmup or a sequence ending in one of these), is, when that step and period are near, compiled as a table.
 
 At construction the schedule's own formula runs once, eagerly (op by op, no graph compiled), on every step up to
-where it settles (or up to the end of its first period); the float32 results are kept on the device and the
-compiled graph gathers from them with the step reduced into the table (a clamp and a gather for a settled schedule,
-3 kernels whatever the formula; a modulo and a gather for one periodic from step 0; 7 kernels for one periodic
-after a prefix). The values are the formula's own float32 results, not the reference's: the cell is still checked
-against its independent float64 reference, step by step. Each schedule that says where it settles or repeats
-(``Schedule.repeats``) has that claim checked by the suite at steps up to ``2**31 - 1``: the formula reduces its
-cycles in exact int32, so the value a period later is the same float32 number.
+where it settles (or past its first period); the float32 results are kept on the device and the compiled graph
+gathers from them with the step reduced into the table (a clamp and a gather for a settled schedule, 3 kernels
+whatever the formula; a modulo and a gather for one periodic from step 0; 5 kernels for one periodic after a
+prefix, folded into a table of under twice its prefix and period). The values are the formula's own float32
+results, not the reference's: the cell is still checked against its independent float64 reference, step by step.
+Each schedule that says where it settles or repeats (``Schedule.repeats``) has that claim checked by the suite at
+steps up to ``2**31 - 1``: the formula reduces its cycles in exact int32, so the value a period later is the same
+float32 number.
 
 A schedule that holds a Parameter (``ReducibleLR``'s factor) anywhere in its tree is never tabulated: its values
 change while training. The table costs 4 bytes per step on the device, at most ``DEFAULT_TABLE_STEPS`` steps
-(4 MiB) by default; :func:`settled_tables` changes the limit for the schedules built inside it (``0``: formulas
-only, as before).
+(4 MiB) by default (a periodic schedule after a prefix whose fold would pass the limit keeps a table of its prefix
+and one period, and two kernels more); :func:`settled_tables` changes the limit for the schedules built inside it
+(``0``: formulas only, as before).
 """
 import contextlib
 import math
@@ -97,14 +99,26 @@ def table_steps() -> int:
     return _limit[0]
 
 
-def settled_table(schedule: Any) -> Optional[Tuple[Tensor, Repeats]]:
-    """The float32 table of ``schedule``'s values at steps ``0 .. start + period - 1`` of its ``repeats()``, with
-    those repeats, or ``None`` where it does not settle or repeat within the limit, or holds a Parameter."""
+def settled_table(schedule: Any) -> Optional[Tuple[Tensor, Repeats, Optional[int]]]:
+    """The float32 table of ``schedule``'s values from step 0, its ``repeats()``, and the fold of a periodic
+    schedule after a prefix (below), or ``None`` where it does not settle or repeat within the limit, or holds a
+    Parameter.
+
+    The table covers steps ``0 .. start + period - 1``, except for a schedule periodic after a prefix
+    (``start > 0``, ``period > 1``) whose fold fits the limit: with ``M`` the first multiple of the period at or
+    past ``start``, the table covers ``0 .. 2M - 1`` and a step ``k`` reads entry ``min(k, k mod M + M)``, which is
+    ``k`` itself below ``2M`` and otherwise a whole number of periods back, at or past ``start`` (three int32
+    kernels, against five for ``min(k, start) + (max(k, start) - start) mod period``)."""
     repeats = schedule.repeats()
     # A constant (settled from step 0) is cheaper as the constant than as a lookup.
     if repeats is None or repeats == (0, 1) or repeats.start + repeats.period > _limit[0]:
         return None
     if any(True for _ in schedule.get_parameters()):
         return None
+    steps, fold = repeats.start + repeats.period, None
+    if repeats.start > 0 and repeats.period > 1:
+        multiple = -(-repeats.start // repeats.period) * repeats.period
+        if 2 * multiple <= _limit[0]:
+            steps, fold = 2 * multiple, multiple
     # value() directly, not the cell's __call__: op by op in either mode, no graph compiled for it.
-    return schedule.value(Tensor(np.arange(repeats.start + repeats.period, dtype=np.int32))), repeats
+    return schedule.value(Tensor(np.arange(steps, dtype=np.int32))), repeats, fold
