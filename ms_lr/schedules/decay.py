@@ -81,7 +81,7 @@ class StepLR(Schedule, reference=step_decay, torch="lr_scheduler.StepLR"):
         super().__init__()
         self.top = check_growth("gamma", gamma, "base_lr", base_lr, INT32_MAX // step_size)
         self.step_size = step_size
-        self.base_lr, self.base_lr_value = f32(base_lr), base_lr
+        self.base_lr = f32(base_lr)
         self.power = IntegerPower(gamma)
 
     def upper_bound(self) -> float:
@@ -92,7 +92,7 @@ class StepLR(Schedule, reference=step_decay, torch="lr_scheduler.StepLR"):
 
     def repeats(self) -> Optional[Repeats]:
         # It settles where its lr vanishes in float32 (gamma == 1: from step 0).
-        drops = self.power.settles_from(self.base_lr_value)
+        drops = self.power.settles_from(self._config["base_lr"])
         return None if drops is None or drops > INT32_MAX // self.step_size else Repeats(drops * self.step_size)
 
     def boundaries(self, last: int) -> List[int]:
@@ -180,7 +180,7 @@ class ExponentialLR(Schedule, reference=exponential_decay, torch="lr_scheduler.E
     def __init__(self, base_lr: Lr, gamma: Positive):
         super().__init__()
         self.top = check_growth("gamma", gamma, "base_lr", base_lr, INT32_MAX)
-        self.base_lr, self.base_lr_value = f32(base_lr), base_lr
+        self.base_lr = f32(base_lr)
         self.power = IntegerPower(gamma)
 
     def upper_bound(self) -> float:
@@ -191,7 +191,7 @@ class ExponentialLR(Schedule, reference=exponential_decay, torch="lr_scheduler.E
 
     def repeats(self) -> Optional[Repeats]:
         # It settles where its lr vanishes in float32 (gamma == 1: from step 0).
-        steps = self.power.settles_from(self.base_lr_value)
+        steps = self.power.settles_from(self._config["base_lr"])
         return None if steps is None else Repeats(steps)
 
 
