@@ -13,7 +13,6 @@ from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.search import SortedSteps
-from ms_lr.graph.weights import cosine_weights
 from ms_lr.reference.cyclic import cyclic, cyclic_momentum, one_cycle, one_cycle_momentum
 from ms_lr.schedules.equivalent import Equivalent
 
@@ -266,31 +265,35 @@ class _OneCyclePhases(Schedule, abstract=True):
         # before k, those with floor(end) + 1 <= k.
         self.later_starts = [math.floor(end) + 1 for end, _, _ in phases[:-1]]
         self.ended = SortedSteps(self.later_starts)
-        # Per phase: its start as ceil(start) and the gap ceil(start) - start, so the steps done are an exact integer
-        # plus a gap >= 0 (no cancellation, even in a phase shorter than a step); its end as floor(end) plus the
-        # fraction; its length, and its end values.
-        self.start_int = Tensor(np.array([math.ceil(s) for s in starts], dtype=np.int32))
-        self.start_gap = Tensor(np.array([math.ceil(s) - s for s in starts], dtype=np.float32))
-        self.end_int = Tensor(np.array([math.floor(e) for e, _, _ in phases], dtype=np.int32))
-        self.end_frac = Tensor(np.array([e - math.floor(e) for e, _, _ in phases], dtype=np.float32))
+        # Per phase, two rows, one per weight: the steps left and the steps done, each an exact integer plus a
+        # fraction (no cancellation, even in a phase shorter than a step). Row 0 is the end, floor(end) plus its
+        # fraction, minus the step; row 1 the start, ceil(start) minus the step, less the gap ceil(start) - start:
+        # minus the steps done, made positive by a negative scale (negation is exact, so this is the same float
+        # arithmetic as step - start + gap). Both rows go through each kernel together, and the lr is the sum of
+        # the rows' weights times the phase's end values. The cos formula's graph launches 15 kernels this way, 24
+        # with one row at a time (counted from the compiled graph).
+        self.phase_ends = Tensor(np.array([[math.floor(e) for e, _, _ in phases],
+                                           [math.ceil(s) for s in starts]], dtype=np.int32))
+        self.phase_fractions = Tensor(np.array([[e - math.floor(e) for e, _, _ in phases],
+                                                [s - math.ceil(s) for s in starts]], dtype=np.float32))
         lengths = [e - s for s, (e, _, _) in zip(starts, phases)]
-        self.step_scale = Tensor(np.array([(1.0 if self.linear else math.pi / 2) / d for d in lengths],
+        scales = [(1.0 if self.linear else math.pi / 2) / d for d in lengths]
+        self.phase_scales = Tensor(np.array([scales, [-x for x in scales]], dtype=np.float32))
+        self.end_values = Tensor(np.array([[values[a] for _, a, _ in phases], [values[b] for _, _, b in phases]],
                                           dtype=np.float32))
-        self.from_lr = Tensor(np.array([values[a] for _, a, _ in phases], dtype=np.float32))
-        self.to_lr = Tensor(np.array([values[b] for _, _, b in phases], dtype=np.float32))
         self.top = max(values.values())
 
     def value(self, step: Tensor) -> Tensor:
         step = ops.minimum(step, self.last_step)
         phase = self.ended.count_up_to(step)
-        done = ops.cast(step - ops.gather(self.start_int, phase, 0), ms.float32) + ops.gather(self.start_gap, phase, 0)
-        left = ops.cast(ops.gather(self.end_int, phase, 0) - step, ms.float32) + ops.gather(self.end_frac, phase, 0)
-        scale = ops.gather(self.step_scale, phase, 0)
+        counts = ops.cast(ops.gather(self.phase_ends, phase, 1) - step, ms.float32)
+        angles = (counts + ops.gather(self.phase_fractions, phase, 1)) * ops.gather(self.phase_scales, phase, 1)
         if self.linear:
-            w_to, w_from = done * scale, left * scale
+            weights = angles
         else:
-            w_from, w_to = cosine_weights(left, done, scale)
-        return ops.gather(self.from_lr, phase, 0) * w_from + ops.gather(self.to_lr, phase, 0) * w_to
+            sines = ops.sin(angles)
+            weights = sines * sines
+        return ops.reduce_sum(weights * ops.gather(self.end_values, phase, 1), 0)
 
     def upper_bound(self) -> float:
         return self.top
