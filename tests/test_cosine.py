@@ -37,6 +37,9 @@ SCHEDULES = {
                                                                            warmup_steps=100, gamma=0.9),
     "seed000-decay-under-floor": lambda: ms_lr.CosineAnnealingWarmupRestarts(10, 2.0, max_lr=0.1, min_lr=0.05,
                                                                            warmup_steps=2, gamma=0.5),
+    # No warmup: step 0 (min_lr) is a phase of its own in the phase table.
+    "seed000-no-warmup-decay": lambda: ms_lr.CosineAnnealingWarmupRestarts(7, 1.5, max_lr=0.1, min_lr=1e-4,
+                                                                         gamma=0.9),
 }
 
 
@@ -238,3 +241,14 @@ def test_the_decay_cases_take_the_mix_their_lowest_peak_allows():
     # 0.1 * 0.5**n below 0.05; the references are what the values are checked against.
     assert SCHEDULES["seed000-decay-above-floor"]().ends.form == "rising"
     assert SCHEDULES["seed000-decay-under-floor"]().ends.form == "two-weight"
+
+
+def test_cycles_that_all_rise_from_min_lr_take_the_phase_table():
+    # The phase table holds every cycle's warmup and cosine (14 kernels for the bench's configuration); a periodic
+    # tail, a peak that can fall below min_lr or a cycle past the int32 range keeps the cycle table. Both are
+    # checked against the reference by the cases above.
+    for name in ("seed000-x1.5", "seed000-x1.01-growing", "seed000-decay-above-floor", "seed000-no-warmup-decay"):
+        assert SCHEDULES[name]().phases is not None, name
+    for name in ("seed000", "seed000-x1.01-frozen", "seed000-decay-under-floor"):
+        assert SCHEDULES[name]().phases is None, name
+    assert ms_lr.CosineAnnealingWarmupRestarts(2**30, 3.0, 0.1, 1e-6, 1000, 0.5).phases is None
