@@ -13,6 +13,8 @@ SCHEDULES = {
     "exp_range": lambda: ms_lr.CyclicLR(0.0, 0.1, 7, 5, mode="exp_range", gamma=1 - 1e-7),
     "long-cycle": lambda: ms_lr.CyclicLR(0.0, 1.0, 2**29, 2**30),
     "onecycle": lambda: ms_lr.OneCycleLR(0.1, 100),
+    # pct_start * total_steps a whole step: the phases have no fractions (their table is left out).
+    "onecycle-whole-phases": lambda: ms_lr.OneCycleLR(0.1, 10_000, pct_start=0.25),
     "onecycle-long": lambda: ms_lr.OneCycleLR(0.1, LAST, pct_start=0.1),
     "onecycle-3phase-linear": lambda: ms_lr.OneCycleLR(1.0, 1_000_003, pct_start=0.45, three_phase=True,
                                                        anneal_strategy="linear"),

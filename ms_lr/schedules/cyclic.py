@@ -270,12 +270,14 @@ class _OneCyclePhases(Schedule, abstract=True):
         # fraction, minus the step; row 1 the start, ceil(start) minus the step, less the gap ceil(start) - start:
         # minus the steps done, made positive by a negative scale (negation is exact, so this is the same float
         # arithmetic as step - start + gap). Both rows go through each kernel together, and the lr is the sum of
-        # the rows' weights times the phase's end values. The cos formula's graph launches 15 kernels this way, 24
-        # with one row at a time (counted from the compiled graph).
+        # the rows' weights times the phase's end values. The cos formula's graph launches 15 kernels this way (13
+        # without fractions), 24 with one row at a time (counted from the compiled graph).
         self.phase_ends = Tensor(np.array([[math.floor(e) for e, _, _ in phases],
                                            [math.ceil(s) for s in starts]], dtype=np.int32))
-        self.phase_fractions = Tensor(np.array([[e - math.floor(e) for e, _, _ in phases],
-                                                [s - math.ceil(s) for s in starts]], dtype=np.float32))
+        fractions = np.array([[e - math.floor(e) for e, _, _ in phases], [s - math.ceil(s) for s in starts]])
+        # Phase ends on whole steps (pct_start * total_steps an integer, as with the defaults) have no fractions:
+        # two kernels fewer.
+        self.phase_fractions = Tensor(fractions.astype(np.float32)) if fractions.any() else None
         lengths = [e - s for s, (e, _, _) in zip(starts, phases)]
         scales = [(1.0 if self.linear else math.pi / 2) / d for d in lengths]
         self.phase_scales = Tensor(np.array([scales, [-x for x in scales]], dtype=np.float32))
@@ -287,7 +289,9 @@ class _OneCyclePhases(Schedule, abstract=True):
         step = ops.minimum(step, self.last_step)
         phase = self.ended.count_up_to(step)
         counts = ops.cast(ops.gather(self.phase_ends, phase, 1) - step, ms.float32)
-        angles = (counts + ops.gather(self.phase_fractions, phase, 1)) * ops.gather(self.phase_scales, phase, 1)
+        if self.phase_fractions is not None:
+            counts = counts + ops.gather(self.phase_fractions, phase, 1)
+        angles = counts * ops.gather(self.phase_scales, phase, 1)
         if self.linear:
             weights = angles
         else:
