@@ -22,6 +22,7 @@ SCHEDULES = {
     "sgdr": lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10),
     "sgdr-x2": lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=7, T_mult=2, eta_min=1e-3),
     "sgdr-x3": lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, T_0=10, T_mult=3),
+    "sgdr-x2-rising": lambda: ms_lr.CosineAnnealingWarmRestarts(0.001, T_0=5, T_mult=2, eta_min=0.1),
     "seed000": lambda: ms_lr.CosineAnnealingWarmupRestarts(10, 1.0, max_lr=0.01, min_lr=0.001, warmup_steps=2,
                                                          gamma=0.9),
     "seed000-x1.5": lambda: ms_lr.CosineAnnealingWarmupRestarts(100, 1.5, max_lr=0.1, min_lr=0.0, warmup_steps=5,
@@ -252,3 +253,12 @@ def test_cycles_that_all_rise_from_min_lr_take_the_phase_table():
     for name in ("seed000", "seed000-x1.01-frozen", "seed000-decay-under-floor"):
         assert SCHEDULES[name]().phases is None, name
     assert ms_lr.CosineAnnealingWarmupRestarts(2**30, 3.0, 0.1, 1e-6, 1000, 0.5).phases is None
+
+
+def test_growing_sgdr_cycles_falling_to_eta_min_are_phases_anchored_at_their_ends():
+    # 11 kernels for T_mult=2 instead of 12; one length (a plain modulo), eta_min above base_lr (two weights) or a
+    # cycle past the int32 range keep the cycle table.
+    assert SCHEDULES["sgdr-x2"]().to_ends is not None
+    for name in ("sgdr", "sgdr-x2-rising", "sgdr-x3"):   # sgdr-x3's last cycle, 10 * 3**18 steps, is too long
+        assert SCHEDULES[name]().to_ends is None, name
+    assert ms_lr.CosineAnnealingWarmRestarts(0.1, 2**30, 3, 1e-6).to_ends is None

@@ -16,7 +16,7 @@ from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.search import SortedSteps
 
-__all__ = ["CycleTable", "EntryConstant", "FractionalCycles"]
+__all__ = ["AnchoredPhases", "CycleTable", "EntryConstant", "FractionalCycles"]
 
 
 class CycleTable(GraphBlock):
@@ -90,6 +90,40 @@ class CycleTable(GraphBlock):
         if self.overlong:
             remaining = remaining + ops.gather(self.excess, entry, 0)
         return entry, entry, offset, remaining
+
+
+class AnchoredPhases(GraphBlock):
+    """Consecutive phases of int32 steps, each with an anchor step and a float32 scale: :meth:`at` gives the phase
+    holding a step and ``x = (step - anchor) * scale``, the difference an exact int32.
+
+    Phase ``i`` runs from ``starts[i]`` (``starts[0] == 0``, non-decreasing; an empty phase is skipped) to the next
+    start. An anchor at a phase's end is the steps remaining, at its start the steps done, so either keeps its
+    relative precision where it approaches 0. The last phase may end past ``2**31 - 1`` (a cycle the int32 range
+    cuts): steps, starts and anchors are then shifted down by that excess, so all stay int32 and each difference is
+    exact, as long as no phase is longer than the int32 range.
+    """
+
+    def __init__(self, starts: Sequence[int], anchors: Sequence[int], scales: Sequence[float]):
+        super().__init__()
+        self.shift = max(max(anchors) - INT32_MAX, 0)
+        lasts = [following - 1 for following in starts[1:]] + [INT32_MAX]
+        if self.shift > INT32_MAX or any(max(abs(anchor - first), abs(anchor - last)) > INT32_MAX
+                                         for first, last, anchor in zip(starts, lasts, anchors)):
+            raise ValueError(f"a phase reaches further than the int32 range from its anchor (anchors up to "
+                             f"{max(anchors):,})")
+        self.shift_step = i32(self.shift)
+        self.search = SortedSteps([start - self.shift for start in starts])
+        self.anchors = Tensor(np.array([anchor - self.shift for anchor in anchors], dtype=np.int32))
+        self.scales = Tensor(np.array(scales, dtype=np.float32))
+
+    def at(self, step: Tensor) -> Tuple[Tensor, Tensor]:
+        """``(phase, x)`` of int32 ``step`` >= 0: the phase's index (per-phase constants are gathered with it) and
+        the float32 ``(step - anchor) * scale``."""
+        if self.shift:
+            step = step - self.shift_step
+        phase = self.search.entry_of(step)
+        x = ops.cast(step - ops.gather(self.anchors, phase, 0), ms.float32) * ops.gather(self.scales, phase, 0)
+        return phase, x
 
 
 class EntryConstant(GraphBlock):

@@ -3,7 +3,6 @@ import math
 from typing import Annotated, List, Optional, Tuple
 
 import mindspore as ms
-import numpy as np
 from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, IntRule, Lr, PositiveSteps, RealRule, Steps
@@ -11,9 +10,8 @@ from ms_lr.core.blocks import GraphBlock
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, half_pi_over, i32
-from ms_lr.graph.cycles import CycleTable, EntryConstant
+from ms_lr.graph.cycles import AnchoredPhases, CycleTable, EntryConstant
 from ms_lr.graph.powers import IntegerPower
-from ms_lr.graph.search import SortedSteps
 from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
 from ms_lr.reference.cosine import cosine_annealing, cosine_warm_restarts, cosine_warmup_restarts
 
@@ -122,8 +120,19 @@ class CosineAnnealingWarmRestarts(Schedule, reference=cosine_warm_restarts,
         self.cycles = CycleTable(T_0, lambda length: length * T_mult)
         self.scales = EntryConstant([math.pi / (2.0 * length) for length in self.cycles.cycle_lengths])
         self.ends = Endpoints(eta_min, base_lr)
+        # Growing cycles that fall to eta_min, none longer than the int32 range: each cycle is a phase anchored at
+        # its end, x = (k - end) * scale (the steps remaining, exact), one kernel fewer than start and length.
+        cycles = self.cycles
+        self.to_ends = AnchoredPhases(cycles.start_steps,
+                                      [s + t for s, t in zip(cycles.start_steps, cycles.cycle_lengths)],
+                                      [math.pi / (2.0 * length) for length in cycles.cycle_lengths]) \
+            if not (cycles.single or cycles.overlong or self.ends.form == "two-weight") else None
 
     def value(self, step: Tensor) -> Tensor:
+        if self.to_ends is not None:
+            _, x = self.to_ends.at(step)
+            sine = ops.sin(x)
+            return self.ends.mix(None, sine * sine)
         entry, _, position, remaining = self.cycles.lookup(step)
         w_high, w_low = cosine_weights(remaining, ops.cast(position, ms.float32), self.scales.at(entry))
         return self.ends.mix(w_low, w_high)
@@ -257,9 +266,7 @@ class _RisingPhases(GraphBlock):
     phase. A warmup anchors at its start with scale ``1 / W``: ``x = (k - start) / W`` in ``[0, 1)``, the ramp, at
     or above its ``sin**2``. A cosine anchors at its end with scale ``pi / (2 (T - W))``: ``x`` in ``[-pi/2, 0)``,
     below the ``sin**2`` of the steps remaining (even, so the sign does not matter), the half-angle weight exact near
-    the floor. Without a warmup, step 0 is a phase of its own with scale 0 (the seed class's ``min_lr`` there). The
-    last cycle ends past ``2**31 - 1``: steps and anchors are shifted down by that excess, so both stay int32 and
-    their difference is exact.
+    the floor. Without a warmup, step 0 is a phase of its own with scale 0 (the seed class's ``min_lr`` there).
     """
 
     def __init__(self, cycles: CycleTable, warmup_steps: int, min_lr: float, peaks: List[float]):
@@ -274,18 +281,11 @@ class _RisingPhases(GraphBlock):
                 cosine_start = 1
             phases.append((cosine_start, start + length, math.pi / (2.0 * (length - warmup_steps)), rise))
         starts, anchors, scales, rises = zip(*phases)
-        self.shift = max(anchors[-1] - INT32_MAX, 0)
-        self.shift_step = i32(self.shift)
-        self.search = SortedSteps([s - self.shift for s in starts])
-        self.anchors = Tensor(np.array([a - self.shift for a in anchors], dtype=np.int32))
-        self.scales = Tensor(np.array(scales, dtype=np.float32))
+        self.phases = AnchoredPhases(starts, anchors, scales)
         self.rises = EntryConstant(rises if len(set(rises)) > 1 else rises[:1])
 
     def weight(self, step: Tensor) -> Tuple[Tensor, Tensor]:
         """The peak's weight at int32 ``step`` >= 0, and the rise ``peak - min_lr`` of its cycle."""
-        if self.shift:
-            step = step - self.shift_step
-        phase = self.search.entry_of(step)
-        x = ops.cast(step - ops.gather(self.anchors, phase, 0), ms.float32) * ops.gather(self.scales, phase, 0)
+        phase, x = self.phases.at(step)
         sine = ops.sin(x)
         return ops.maximum(x, sine * sine), self.rises.at(phase)
