@@ -117,15 +117,14 @@ class CosineAnnealingWarmRestarts(Schedule, reference=cosine_warm_restarts,
 
     def __init__(self, base_lr: Lr, T_0: PositiveSteps, T_mult: Multiplier = 1, eta_min: Lr = 0.0):
         super().__init__()
-        self.cycles = CycleTable(T_0, lambda length: length * T_mult)
-        self.scales = EntryConstant([math.pi / (2.0 * length) for length in self.cycles.cycle_lengths])
+        cycles = self.cycles = CycleTable(T_0, lambda length: length * T_mult)
+        scales = [math.pi / (2.0 * length) for length in cycles.cycle_lengths]
+        self.scales = EntryConstant(scales)
         self.ends = Endpoints(eta_min, base_lr)
         # Growing cycles that fall to eta_min, none longer than the int32 range: each cycle is a phase anchored at
         # its end, x = (k - end) * scale (the steps remaining, exact), one kernel fewer than start and length.
-        cycles = self.cycles
         self.to_ends = AnchoredPhases(cycles.start_steps,
-                                      [s + t for s, t in zip(cycles.start_steps, cycles.cycle_lengths)],
-                                      [math.pi / (2.0 * length) for length in cycles.cycle_lengths]) \
+                                      [s + t for s, t in zip(cycles.start_steps, cycles.cycle_lengths)], scales) \
             if not (cycles.single or cycles.overlong or self.ends.form == "two-weight") else None
 
     def value(self, step: Tensor) -> Tensor:
@@ -194,8 +193,8 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         self.warmup_steps, self.warmup_end, self.first_step = warmup_steps, i32(warmup_steps), i32(0)
         self.cycles = CycleTable(first_cycle_steps,
                                  lambda length: int((length - warmup_steps) * cycle_mult) + warmup_steps)
-        self.scales = EntryConstant([math.pi / (2.0 * (length - warmup_steps))
-                                     for length in self.cycles.cycle_lengths])
+        scales = [math.pi / (2.0 * (length - warmup_steps)) for length in self.cycles.cycle_lengths]
+        self.scales = EntryConstant(scales)
         self.max_lr = f32(max_lr)
         # Each table entry's peak, exact in float64; past the table (a periodic tail) gamma**repeats multiplies it.
         peaks = [max_lr * gamma**n for n in range(len(self.cycles.cycle_lengths))]
@@ -209,13 +208,13 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         if self.cycles.periodic_tail:
             last_cycle += (INT32_MAX - self.cycles.start_steps[-1]) // self.cycles.tail_length
         self.ends = Endpoints(min_lr, max_lr, lowest_high=max_lr * gamma**last_cycle)
-        self.rises = EntryConstant([peak - min_lr for peak in peaks]) \
-            if self.decay and self.tail_decay is None and self.ends.form != "two-weight" else None
+        one_weight = self.ends.form != "two-weight"
+        rises = [peak - min_lr for peak in peaks]
+        self.rises = EntryConstant(rises) if self.decay and self.tail_decay is None and one_weight else None
         self.ramp = Ramp(0.0, 1.0, warmup_steps) if warmup_steps else None
         # Where every cycle is in the table (no periodic tail, none longer than the int32 range) and rises from
         # min_lr, the warmups and the cosines are phases of one table: 14 kernels instead of 18 (counted).
-        one_weight = self.ends.form != "two-weight"
-        self.phases = _RisingPhases(self.cycles, warmup_steps, min_lr, peaks) \
+        self.phases = _RisingPhases(self.cycles, warmup_steps, scales, rises) \
             if one_weight and not self.cycles.periodic_tail and not self.cycles.overlong else None
 
     def value(self, step: Tensor) -> Tensor:
@@ -269,17 +268,17 @@ class _RisingPhases(GraphBlock):
     the floor. Without a warmup, step 0 is a phase of its own with scale 0 (the seed class's ``min_lr`` there).
     """
 
-    def __init__(self, cycles: CycleTable, warmup_steps: int, min_lr: float, peaks: List[float]):
+    def __init__(self, cycles: CycleTable, warmup_steps: int, cosine_scales: List[float], rises: List[float]):
         super().__init__()
         phases = []   # (first step, anchor, scale, rise)
-        for start, length, peak in zip(cycles.start_steps, cycles.cycle_lengths, peaks):
-            rise, cosine_start = peak - min_lr, start + warmup_steps
+        for start, length, cosine_scale, rise in zip(cycles.start_steps, cycles.cycle_lengths, cosine_scales, rises):
+            cosine_start = start + warmup_steps
             if warmup_steps:
                 phases.append((start, start, 1.0 / warmup_steps, rise))
             elif start == 0:
                 phases.append((0, 0, 0.0, rise))
                 cosine_start = 1
-            phases.append((cosine_start, start + length, math.pi / (2.0 * (length - warmup_steps)), rise))
+            phases.append((cosine_start, start + length, cosine_scale, rise))
         starts, anchors, scales, rises = zip(*phases)
         self.phases = AnchoredPhases(starts, anchors, scales)
         self.rises = EntryConstant(rises if len(set(rises)) > 1 else rises[:1])

@@ -272,7 +272,7 @@ class _OneCyclePhases(Schedule, abstract=True):
         # arithmetic as step - start + gap). Both rows go through each kernel together, and the lr is the sum of
         # the rows' weights times the phase's end values. The cos formula's graph launches 15 kernels this way (13
         # without fractions), 24 with one row at a time (counted from the compiled graph).
-        self.phase_ends = Tensor(np.array([[math.floor(e) for e, _, _ in phases],
+        self.phase_anchors = Tensor(np.array([[math.floor(e) for e, _, _ in phases],
                                            [math.ceil(s) for s in starts]], dtype=np.int32))
         fractions = np.array([[e - math.floor(e) for e, _, _ in phases], [s - math.ceil(s) for s in starts]])
         # Phase ends on whole steps (pct_start * total_steps an integer, as with the defaults) have no fractions:
@@ -288,7 +288,7 @@ class _OneCyclePhases(Schedule, abstract=True):
     def value(self, step: Tensor) -> Tensor:
         step = ops.minimum(step, self.last_step)
         phase = self.ended.count_up_to(step)
-        counts = ops.cast(ops.gather(self.phase_ends, phase, 1) - step, ms.float32)
+        counts = ops.cast(ops.gather(self.phase_anchors, phase, 1) - step, ms.float32)
         if self.phase_fractions is not None:
             counts = counts + ops.gather(self.phase_fractions, phase, 1)
         angles = counts * ops.gather(self.phase_scales, phase, 1)
