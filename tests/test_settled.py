@@ -152,6 +152,15 @@ def test_a_geometric_decay_settles_where_its_lr_falls_below_float32s_smallest_no
     assert not ms_lr.ExponentialLR(0.1, 0.99999).tabulated
 
 
+def test_a_scale_above_1_lifting_a_settled_decay_back_over_float32s_smallest_normal_drops_the_claim():
+    # StepLR(1.0, 1, 0.1) settles at step 39 (1e-39, under 1.2e-38); twelve times that is 1.2e-38, above it.
+    decay = ms_lr.StepLR(1.0, 1, 0.1)
+    assert decay.settles_at() == 39
+    assert ms_lr.Scaled(decay, 12.0).repeats() is None
+    assert ms_lr.Scaled(decay, 0.5).settles_at() == 39
+    _claim_holds(ms_lr.Scaled(ms_lr.StepLR(0.1, 7, 0.1), 2.0), seed=13)
+
+
 @pytest.mark.parametrize("cls", SETTLING, ids=[c.__name__ for c in SETTLING])
 def test_where_each_schedule_settles_its_formula_holds_through_2_31(cls):
     _claim_holds(example(cls), seed=sum(map(ord, cls.__name__)))

@@ -4,7 +4,7 @@ from typing import Annotated, List, Literal, Optional, Sequence, Union
 
 from mindspore import Tensor, nn, ops
 
-from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, IntListRule, Lr, PositiveSteps, Scale, Steps
+from ms_lr.core.arguments import FLOAT32_MAX, FLOAT32_TINY, INT32_MAX, IntListRule, Lr, PositiveSteps, Scale, Steps
 from ms_lr.core.schedule import Schedule, ScheduleListRule
 from ms_lr.core.settled import Repeats, joined, shifted
 from ms_lr.graph.constants import f32
@@ -169,7 +169,15 @@ class Scaled(Schedule, reference=scaled, operator="schedule * number"):
         return self.schedule.at(step) * self.scale
 
     def repeats(self) -> Optional[Repeats]:
-        return self.schedule.repeats()
+        repeats = self.schedule.repeats()
+        # A decay settles where it falls below float32's smallest normal number; a scale above 1 can lift it back
+        # above that there, so the product has not settled yet where the schedule has (it settles a few decays
+        # later, at a step not worked out here): no claim.
+        if repeats is not None and repeats.period == 1 and self._config["scale"] > 1.0:
+            settled = float(self.schedule.reference([repeats.start])[0])
+            if 0.0 < settled < FLOAT32_TINY <= settled * self._config["scale"]:
+                return None
+        return repeats
 
     def upper_bound(self) -> Optional[float]:
         bound = self.schedule.upper_bound()
