@@ -153,3 +153,12 @@ def test_a_power_that_underflowed_stays_zero_at_huge_steps():
     values = ms_lr.evaluate(schedule, [0, 1, 2_048_379_584, 2**31 - 1])
     assert np.isfinite(values).all()
     assert_close(values, schedule.reference([0, 1, 2_048_379_584, 2**31 - 1]))
+
+
+def test_inverse_sqrt_after_a_warmup_past_2_22_steps_counts_the_steps_since_it_in_int32():
+    # W = 2**25 - 4, tau = 1: the denominator near W is about 1, below a float32 step's rounding there (the folded
+    # form gave 0, an infinite or NaN lr).
+    for peak in (0.0, 1.0):
+        schedule = ms_lr.InverseSqrtLR(peak, 33554428, timescale=1)
+        steps = np.array([0, 33554427, 33554428, 33554429, 33554431, 33555428, 2**31 - 1])
+        assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps))

@@ -529,14 +529,20 @@ class InverseSqrtLR(Schedule, reference=inverse_sqrt):
         self.peak, self.root_tau = f32(peak_lr), f32(math.sqrt(tau))
         self.warmup_end = f32(warmup_steps)
         self.shift = f32(tau - warmup_steps) if tau != warmup_steps else None
+        # A warmup past 2**22 steps longer than tau: near its end the denominator (about tau) is smaller than the
+        # rounding of a float32 step there, so the steps since the warmup are counted in int32 first (exact).
+        self.exact_offset = warmup_steps > max(tau, 2**22)
+        self.warmup_step, self.tau = i32(warmup_steps), f32(tau)
         self.ramp = Ramp(start_lr, peak_lr, warmup_steps) if warmup_steps else None
 
     def value(self, step: Tensor) -> Tensor:
         # Exact below 2**24; above it one rounding (6e-8 relative), halved by the square root.
-        k = ops.cast(step, ms.float32)
-        denominator = ops.maximum(k, self.warmup_end)
-        if self.shift is not None:
-            denominator = denominator + self.shift
+        if self.exact_offset:
+            denominator = ops.cast(ops.maximum(step, self.warmup_step) - self.warmup_step, ms.float32) + self.tau
+        else:
+            denominator = ops.maximum(ops.cast(step, ms.float32), self.warmup_end)
+            if self.shift is not None:
+                denominator = denominator + self.shift
         if self.scale is None:
             decayed = self.peak * (self.root_tau * ops.rsqrt(denominator))
         else:
