@@ -152,13 +152,17 @@ def test_a_geometric_decay_settles_where_its_lr_falls_below_float32s_smallest_no
     assert not ms_lr.ExponentialLR(0.1, 0.99999).tabulated
 
 
-def test_a_scale_above_1_lifting_a_settled_decay_back_over_float32s_smallest_normal_drops_the_claim():
+def test_a_factor_above_1_lifting_a_settled_decay_back_over_float32s_smallest_normal_drops_the_claim():
     # StepLR(1.0, 1, 0.1) settles at step 39 (1e-39, under 1.2e-38); twelve times that is 1.2e-38, above it.
     decay = ms_lr.StepLR(1.0, 1, 0.1)
     assert decay.settles_at() == 39
     assert ms_lr.Scaled(decay, 12.0).repeats() is None
     assert ms_lr.Scaled(decay, 0.5).settles_at() == 39
     _claim_holds(ms_lr.Scaled(ms_lr.StepLR(0.1, 7, 0.1), 2.0), seed=13)
+    # The same in a product, where the other factors' upper bounds can lift it (a bound of 1 cannot).
+    assert (decay * ms_lr.ConstantLR(12.0, 1.0, 1)).repeats() is None
+    assert (decay * ms_lr.ConstantLR(1.0, 0.5, 50)).settles_at() == 50
+    _claim_holds(ms_lr.StepLR(0.1, 7, 0.1) * ms_lr.LinearLR(2.0, 0.5, 1.0, 30), seed=14)
 
 
 @pytest.mark.parametrize("cls", SETTLING, ids=[c.__name__ for c in SETTLING])

@@ -1,5 +1,7 @@
 """share_schedules: the same bits as the unshared optimizer, the schedule once in the cell tree, resume both ways,
 Offset, several steps in one graph launch, Model.train with LRMonitor and ReduceLROnPlateau."""
+import warnings
+
 import mindspore as ms
 import numpy as np
 import pytest
@@ -87,6 +89,32 @@ def test_the_schedule_sits_once_in_the_cell_tree():
     assert visits(opt, cosine) == len(params)                     # MindSpore's CellList: once per parameter
     ms_lr.share_schedules(opt)
     assert visits(opt, cosine) == 1
+
+
+def test_the_compiled_step_does_not_grow_per_parameter(tmp_path):
+    # Read from the saved IR: unshared, MindSpore merges the group's per-parameter copies (so the walk over the
+    # cell tree is the whole cost of not sharing); shared, the step adds one Assign, the store of the lr.
+    from ms_lr.tools.op_audit import graph_primitives
+
+    x, y = batches(1)[0]
+
+    def kernels(grouped, shared):
+        net = nn.SequentialCell([nn.Dense(4, 4) for _ in range(5)] + [nn.Dense(4, 1)])
+        cosine = nn.CosineDecayLR(0.0, 0.1, 100)
+        opt = nn.SGD([{"params": net.trainable_params(), "lr": cosine}] if grouped else net.trainable_params(),
+                     learning_rate=0.1 if grouped else cosine)
+        if shared:
+            ms_lr.share_schedules(opt)
+        step = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), opt)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", ms_lr.UnsharedScheduleWarning)
+            return graph_primitives(step, str(tmp_path / f"{grouped}{shared}"), (x, y))
+
+    plain, unshared, shared = kernels(False, False), kernels(True, False), kernels(True, True)
+    assert plain.sequence.count("SGD") == 12 and "Sin" in plain.primitives   # the updates and the schedule are in
+    assert unshared.sequence == plain.sequence
+    assert shared.kernels == plain.kernels + 1
+    assert sorted(shared.sequence) == sorted(plain.sequence + ("Assign",))
 
 
 def test_refusals_and_no_ops():
@@ -200,7 +228,6 @@ def test_parameter_free_cells_stay_out_of_the_tree_and_a_factor_stays_in():
 def test_a_grouped_optimizer_without_sharing_warns_once(grouped, shared, warns, monkeypatch):
     """The warning comes at the first step of a grouped nn optimizer that holds its schedule once per parameter,
     once per process, and names the fix; a shared or ungrouped optimizer is silent."""
-    import warnings
     if warns and not hasattr(nn.Cell, "compile_phase"):
         pytest.skip("this MindSpore does not walk the cell tree before each launch (no Cell.compile_phase): a "
                     "schedule held once per parameter costs nothing there, and nothing warns")

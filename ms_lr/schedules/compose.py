@@ -31,6 +31,17 @@ def _bound_product(bounds: Sequence[Optional[float]]) -> Optional[float]:
     return result
 
 
+def _lifted_from_underflow(schedule: Schedule, factor: Optional[float]) -> bool:
+    """Whether ``schedule`` settles by falling below float32's smallest normal number and a factor of up to
+    ``factor`` (``None``: unbounded) lifts its value there back above it. The product has then not settled where the
+    schedule has (it settles a few decays later, at a step not worked out here)."""
+    repeats = schedule.repeats()
+    if repeats is None or repeats.period != 1:
+        return False
+    settled = float(schedule.reference([repeats.start])[0])
+    return 0.0 < settled < FLOAT32_TINY and (factor is None or settled * factor >= FLOAT32_TINY)
+
+
 class SequentialLR(Schedule, reference=sequential):
     r"""Schedules one after another, as ``torch.optim.lr_scheduler.SequentialLR``.
 
@@ -128,7 +139,11 @@ class Product(Schedule, reference=product, operator="schedule * schedule"):
         return _bound_product([s.upper_bound() for s in self.schedules])
 
     def repeats(self) -> Optional[Repeats]:
-        return joined([s.repeats() for s in self.schedules])
+        parts = list(self.schedules)
+        for i, part in enumerate(parts):
+            if _lifted_from_underflow(part, _bound_product([s.upper_bound() for s in parts[:i] + parts[i + 1:]])):
+                return None
+        return joined([s.repeats() for s in parts])
 
     def boundaries(self, last: int) -> List[int]:
         return sorted({m for s in self.schedules for m in s.boundaries(last)})
@@ -169,15 +184,7 @@ class Scaled(Schedule, reference=scaled, operator="schedule * number"):
         return self.schedule.at(step) * self.scale
 
     def repeats(self) -> Optional[Repeats]:
-        repeats = self.schedule.repeats()
-        # A decay settles where it falls below float32's smallest normal number; a scale above 1 can lift it back
-        # above that there, so the product has not settled yet where the schedule has (it settles a few decays
-        # later, at a step not worked out here): no claim.
-        if repeats is not None and repeats.period == 1 and self._config["scale"] > 1.0:
-            settled = float(self.schedule.reference([repeats.start])[0])
-            if 0.0 < settled < FLOAT32_TINY <= settled * self._config["scale"]:
-                return None
-        return repeats
+        return None if _lifted_from_underflow(self.schedule, self._config["scale"]) else self.schedule.repeats()
 
     def upper_bound(self) -> Optional[float]:
         bound = self.schedule.upper_bound()

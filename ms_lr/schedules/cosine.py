@@ -119,13 +119,14 @@ class CosineAnnealingWarmRestarts(Schedule, reference=cosine_warm_restarts,
         super().__init__()
         cycles = self.cycles = CycleTable(T_0, lambda length: length * T_mult)
         scales = [math.pi / (2.0 * length) for length in cycles.cycle_lengths]
-        self.scales = EntryConstant(scales)
         self.ends = Endpoints(eta_min, base_lr)
         # Growing cycles that fall to eta_min, none longer than the int32 range: each cycle is a phase anchored at
         # its end, x = (k - end) * scale (the steps remaining, exact), one kernel fewer than start and length.
         self.to_ends = AnchoredPhases(cycles.start_steps,
                                       [s + t for s, t in zip(cycles.start_steps, cycles.cycle_lengths)], scales) \
             if not (cycles.single or cycles.overlong or self.ends.form == "two-weight") else None
+        if self.to_ends is None:
+            self.scales = EntryConstant(scales)
 
     def value(self, step: Tensor) -> Tensor:
         if self.to_ends is not None:
@@ -190,17 +191,13 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         super().__init__()
         if warmup_steps >= first_cycle_steps:
             raise ValueError(f"warmup_steps must be < first_cycle_steps ({first_cycle_steps}), got {warmup_steps}")
-        self.warmup_steps, self.warmup_end, self.first_step = warmup_steps, i32(warmup_steps), i32(0)
+        self.warmup_steps = warmup_steps
         self.cycles = CycleTable(first_cycle_steps,
                                  lambda length: int((length - warmup_steps) * cycle_mult) + warmup_steps)
         scales = [math.pi / (2.0 * (length - warmup_steps)) for length in self.cycles.cycle_lengths]
-        self.scales = EntryConstant(scales)
-        self.max_lr = f32(max_lr)
         # Each table entry's peak, exact in float64; past the table (a periodic tail) gamma**repeats multiplies it.
         peaks = [max_lr * gamma**n for n in range(len(self.cycles.cycle_lengths))]
-        self.peaks = EntryConstant(peaks)
         self.decay = gamma != 1.0
-        self.tail_decay = IntegerPower(gamma) if self.decay and self.cycles.periodic_tail else None
         # A decaying peak can fall below min_lr (that package's formula then dips toward the peak), but only if the
         # last cycle to start by step 2**31 - 1 has a peak below it; otherwise every cycle rises from min_lr, and
         # the one-weight mix takes each entry's rise (peak - min_lr, rounded once from float64) from the table.
@@ -210,12 +207,19 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         self.ends = Endpoints(min_lr, max_lr, lowest_high=max_lr * gamma**last_cycle)
         one_weight = self.ends.form != "two-weight"
         rises = [peak - min_lr for peak in peaks]
-        self.rises = EntryConstant(rises) if self.decay and self.tail_decay is None and one_weight else None
-        self.ramp = Ramp(0.0, 1.0, warmup_steps) if warmup_steps else None
         # Where every cycle is in the table (no periodic tail, none longer than the int32 range) and rises from
         # min_lr, the warmups and the cosines are phases of one table: 14 kernels instead of 18 (counted).
         self.phases = _RisingPhases(self.cycles, warmup_steps, scales, rises) \
             if one_weight and not self.cycles.periodic_tail and not self.cycles.overlong else None
+        if self.phases is None:
+            # Otherwise each step looks its cycle up and mixes a ramp or a cosine with the cycle's peak.
+            self.warmup_end, self.first_step = i32(warmup_steps), i32(0)
+            self.scales = EntryConstant(scales)
+            self.max_lr = f32(max_lr)
+            self.peaks = EntryConstant(peaks)
+            self.tail_decay = IntegerPower(gamma) if self.decay and self.cycles.periodic_tail else None
+            self.rises = EntryConstant(rises) if self.decay and self.tail_decay is None and one_weight else None
+            self.ramp = Ramp(0.0, 1.0, warmup_steps) if warmup_steps else None
 
     def value(self, step: Tensor) -> Tensor:
         if self.phases is not None:
@@ -250,7 +254,7 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         tail = self.cycles.repeats()
         if tail is None or self.decay:
             return None
-        return Repeats(max(tail.start, 0 if self.ramp else 1), tail.period)
+        return Repeats(max(tail.start, 0 if self.warmup_steps else 1), tail.period)
 
     def boundaries(self, last: int) -> List[int]:
         starts = self.cycles.starts_up_to(last)

@@ -49,12 +49,13 @@ class GraphOps(NamedTuple):
     sequence: Tuple[str, ...] = ()
 
 
-def graph_primitives(schedule: ms.nn.Cell, folder: str) -> GraphOps:
+def graph_primitives(schedule: ms.nn.Cell, folder: str, inputs: Optional[Tuple[Tensor, ...]] = None) -> GraphOps:
     """The primitives of ``schedule``'s graph, compiled for an int32 ``[1]`` step (as an optimizer passes it), read
-    from the saved ``validate`` IR (the graph after MindSpore's optimisations, sub-graphs included)."""
+    from the saved ``validate`` IR (the graph after MindSpore's optimisations, sub-graphs included). Any other cell
+    (a train step) is compiled for ``inputs``."""
     ms.set_context(mode=ms.GRAPH_MODE, save_graphs=True, save_graphs_path=folder)
     try:
-        schedule(Tensor(np.array([3], dtype=np.int32)))
+        schedule(*(inputs if inputs is not None else (Tensor(np.array([3], dtype=np.int32)),)))
     finally:
         ms.set_context(save_graphs=False)
     files = sorted(glob.glob(os.path.join(folder, "**", "*validate*.ir"), recursive=True))
