@@ -79,6 +79,8 @@ def schedules():
         "LinearLR": lambda: ms_lr.LinearLR(0.1, 1.0, 0.0, 10_000),
         "PolynomialLR": lambda: ms_lr.PolynomialLR(0.1, 10_000, 2.0),
         "WarmupStableDecayLR (1-sqrt)": lambda: ms_lr.WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="1-sqrt"),
+        "WarmupStableDecayLR (1-sqrt, 10M steps)": lambda: ms_lr.WarmupStableDecayLR(0.1, 2000, 8_998_000, 1_000_000,
+                                                                                     decay="1-sqrt"),
         "WarmupStableDecayLR (1-sqrt, formula)": lambda: formula(
             lambda: ms_lr.WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="1-sqrt")),
         "InverseSqrtLR": lambda: ms_lr.InverseSqrtLR(0.1, 4000),

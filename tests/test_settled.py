@@ -14,7 +14,7 @@ import ms_lr
 from ms_lr.core.arguments import INT32_MAX
 from ms_lr.core.settled import DEFAULT_TABLE_STEPS, table_steps
 from ms_lr.tools.op_audit import graph_primitives
-from tests.support.accuracy import TINY
+from tests.support.accuracy import TINY, assert_close
 from tests.support.strategies import example, schedule_classes, schedules
 
 CLASSES = schedule_classes()
@@ -183,6 +183,74 @@ def test_where_any_schedule_settles_or_repeats_its_formula_holds_through_2_31(sc
         _claim_holds(schedule, seed=0)
     elif repeats is not None:
         _period_holds(schedule, seed=0)
+    if schedule.plateau() is not None:
+        _plateau_holds(schedule, seed=0)
+
+
+def _plateau_holds(schedule, seed):
+    """Over ``plateau()``'s stretch the reference is constant (the truth) and the formula gives one float32 number,
+    its value at the stretch's first step, which the lookup holds for all of it."""
+    first, last = schedule.plateau()
+    assert 0 <= first < last <= INT32_MAX, (first, last)
+    rng = np.random.default_rng(seed)
+    inside = np.array(sorted({first, first + 1, last - 1, last} |
+                             set(rng.integers(first, last, size=300, endpoint=True).tolist())))
+    reference = schedule.reference(inside)
+    assert np.allclose(reference, reference[0], rtol=1e-12, atol=0), (
+        f"{schedule!r} claims one value over steps {first}..{last} but its reference changes there")
+    values = _formula(schedule, inside)
+    assert (values == values[0]).all(), (
+        f"{schedule!r} claims one value over steps {first}..{last} but its formula changes there: "
+        f"{dict(zip(inside[values != values[0]][:5].tolist(), values[values != values[0]][:5].tolist()))}")
+
+
+# Flat stable phases of every warmup and decay shape (a warmup of 0 steps, lrs above 0 at either end).
+LONG_STABLE = [dict(warmup_steps=300, decay="1-sqrt"), dict(warmup_steps=300, warmup="cosine", decay="cosine"),
+               dict(warmup_steps=0, decay="linear", min_lr=1e-4),
+               dict(warmup_steps=300, warmup="1-sqrt", decay="power", decay_power=2.0, start_lr=0.2),
+               dict(warmup_steps=1, decay="exp", decay_ratio=0.01, start_lr=0.05, min_lr=1e-3)]
+
+
+@pytest.mark.parametrize("mode", [ms.GRAPH_MODE, ms.PYNATIVE_MODE], ids=["graph", "pynative"])
+@pytest.mark.parametrize("kwargs", LONG_STABLE, ids=[f"{k['warmup_steps']}-{k['decay']}" for k in LONG_STABLE])
+def test_a_long_stable_phase_is_held_once_in_the_table(kwargs, mode):
+    # 5,000,000 stable steps and a 2,000-step decay under a 10,000-step limit: only the warmup, one stable step and
+    # the decay are tabulated, and the lookup gives the formula's values through 2**31 - 1.
+    make = lambda: ms_lr.WarmupStableDecayLR(0.1, stable_steps=5_000_000, decay_steps=2000, **kwargs)  # noqa: E731
+    with ms_lr.settled_tables(10_000):
+        table = make()
+    with ms_lr.settled_tables(0):
+        formula = make()
+    warmup, decay_start = kwargs["warmup_steps"], kwargs["warmup_steps"] + 5_000_000
+    _plateau_holds(formula, seed=warmup)
+    assert table.tabulated and table.lookup_plateau == (warmup, decay_start) == formula.plateau()
+    assert table.lookup_values.shape == (warmup + 1 + 2000,)
+    rng = np.random.default_rng(7)
+    steps = np.unique(np.concatenate([np.arange(warmup + 5), np.arange(decay_start - 5, decay_start + 2010),
+                                      rng.integers(0, INT32_MAX, 300, endpoint=True), [INT32_MAX]]))
+    ms.set_context(mode=mode)
+    try:
+        looked_up, computed = ms_lr.evaluate(table, steps), ms_lr.evaluate(formula, steps)
+    finally:
+        ms.set_context(mode=ms.GRAPH_MODE)
+    if mode == ms.PYNATIVE_MODE:
+        np.testing.assert_array_equal(looked_up, computed)
+    else:
+        np.testing.assert_allclose(looked_up, computed, rtol=1.2e-7, atol=0)
+    assert_close(looked_up, table.reference(steps), context=repr(table))
+    with tempfile.TemporaryDirectory() as folder:
+        lookup = graph_primitives(table, folder)
+    assert lookup.kernels == 7 and set(lookup.primitives) == {"Maximum", "Minimum", "Sub", "Add", "Gather"}, lookup
+
+
+def test_no_stretch_is_skipped_where_the_whole_table_fits_the_phase_decays_or_the_rest_passes_the_limit():
+    assert ms_lr.WarmupStableDecayLR(0.1, 10, 100, 10).lookup_plateau is None           # 121 entries: all of them
+    with ms_lr.settled_tables(10_000):
+        assert ms_lr.WarmupStableDecayLR(0.1, 10, 100, 20_000).plateau() == (10, 110)
+        assert not ms_lr.WarmupStableDecayLR(0.1, 10, 100, 20_000).tabulated           # the decay passes the limit
+        decaying = ms_lr.WarmupStableDecayLR(0.1, 10, 10**6, 100, stable="rsqrt")
+        assert decaying.plateau() is None and not decaying.tabulated
+        assert ms_lr.WarmupStableDecayLR(0.1, 10, 0, 10**6).plateau() is None          # no stable phase
 
 
 @pytest.mark.parametrize("mode", [ms.GRAPH_MODE, ms.PYNATIVE_MODE], ids=["graph", "pynative"])

@@ -28,7 +28,7 @@ import inspect
 import numbers
 import typing
 from types import TracebackType
-from typing import Any, Callable, Dict, List, Literal, Optional, Union
+from typing import Any, Callable, Dict, List, Literal, Optional, Tuple, Union
 
 import mindspore.ops as ops
 import numpy as np
@@ -171,7 +171,11 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
         if not self.tabulated:
             return self.value(step)
         start, period = self.lookup_repeats
-        if period == 1:
+        if self.lookup_plateau is not None:
+            # The constant stretch first .. last is held once, at entry first (exact int32).
+            first, last = self.lookup_plateau
+            index = ops.minimum(step, first) + ops.minimum(ops.maximum(step - last, 0), start - last)
+        elif period == 1:
             index = ops.minimum(step, start)
         elif start == 0:
             index = ops.floor_mod(step, period)
@@ -190,6 +194,12 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
         there), else ``None`` (it keeps changing, or it is not known). A schedule whose ``start + period`` is within
         ``settled_tables``' limit (``2**20`` steps by default) is compiled as a lookup of its own values
         (:mod:`ms_lr.core.settled`)."""
+        return None
+
+    def plateau(self) -> Optional[Tuple[int, int]]:
+        """``(first, last)``: steps ``first < last`` between which the formula gives one float32 value, the value at
+        ``first`` (a warmup-stable-decay's stable phase), or ``None``. A settled schedule too long for
+        ``settled_tables``' limit is still tabulated where its steps less that stretch fit."""
         return None
 
     def settles_at(self) -> Optional[int]:
@@ -405,7 +415,7 @@ def _declare_arguments(cls: type, renamed: Dict[str, str]) -> None:
                              f"{FLOAT32_MAX:.4g}")
         table = settled_table(self)
         if table is not None:
-            self.lookup_values, self.lookup_repeats, self.lookup_fold = table
+            self.lookup_values, self.lookup_repeats, self.lookup_fold, self.lookup_plateau = table
             self.tabulated = True
 
     # help() and inspect.signature show what each argument is (``base_lr: float >= 0``), not the rule objects.

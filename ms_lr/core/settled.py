@@ -7,7 +7,8 @@ At construction the schedule's own formula runs once, eagerly (op by op, no grap
 where it settles (or past its first period); the float32 results are kept on the device and the compiled graph
 gathers from them with the step reduced into the table (a clamp and a gather for a settled schedule, 3 kernels
 whatever the formula; a modulo and a gather for one periodic from step 0; 5 kernels for one periodic after a
-prefix, folded into a table of under twice its prefix and period). The values are the formula's own float32
+prefix, folded into a table of under twice its prefix and period; 7 for one that settles past the limit but
+holds one value over a long stretch, a stable phase, kept once). The values are the formula's own float32
 results, not the reference's: the cell is still checked against its independent float64 reference, step by step.
 Each schedule that says where it settles or repeats (``Schedule.repeats``) has that claim checked by the suite at
 steps up to ``2**31 - 1``: the formula reduces its cycles in exact int32, so the value a period later is the same
@@ -29,7 +30,8 @@ from mindspore import Tensor
 
 from ms_lr.core.arguments import INT32_MAX
 
-__all__ = ["DEFAULT_TABLE_STEPS", "Repeats", "settled_tables", "table_steps", "settled_table", "shifted", "joined"]
+__all__ = ["DEFAULT_TABLE_STEPS", "Repeats", "Table", "settled_tables", "table_steps", "settled_table", "shifted",
+           "joined"]
 
 #: The most steps a settled or periodic schedule is tabulated over by default: 2**20 (4 MiB of float32 on the device).
 DEFAULT_TABLE_STEPS = 2**20
@@ -99,26 +101,49 @@ def table_steps() -> int:
     return _limit[0]
 
 
-def settled_table(schedule: Any) -> Optional[Tuple[Tensor, Repeats, Optional[int]]]:
-    """The float32 table of ``schedule``'s values from step 0, its ``repeats()``, and the fold of a periodic
-    schedule after a prefix (below), or ``None`` where it does not settle or repeat within the limit, or holds a
-    Parameter.
+class Table(NamedTuple):
+    """A schedule's values as a lookup (:func:`settled_table`)."""
+    values: Tensor
+    repeats: Repeats
+    #: The fold ``M`` of a schedule periodic after a prefix, or ``None``.
+    fold: Optional[int] = None
+    #: ``(first, last)`` of a constant stretch the table holds once, at ``first``, or ``None``.
+    plateau: Optional[Tuple[int, int]] = None
+
+
+def settled_table(schedule: Any) -> Optional[Table]:
+    """The float32 table of ``schedule``'s values from step 0, or ``None`` where it does not settle or repeat
+    within the limit, or holds a Parameter.
 
     The table covers steps ``0 .. start + period - 1``, except for a schedule periodic after a prefix
     (``start > 0``, ``period > 1``) whose fold fits the limit: with ``M`` the first multiple of the period at or
     past ``start``, the table covers ``0 .. 2M - 1`` and a step ``k`` reads entry ``min(k, k mod M + M)``, which is
     ``k`` itself below ``2M`` and otherwise a whole number of periods back, at or past ``start`` (three int32
-    kernels, against five for ``min(k, start) + (max(k, start) - start) mod period``)."""
+    kernels, against five for ``min(k, start) + (max(k, start) - start) mod period``).
+
+    A settled schedule too long for the limit whose formula holds one value over a stretch ``first .. last``
+    (``Schedule.plateau``: a warmup-stable-decay's stable phase) is tabulated without that stretch where the rest
+    fits: steps ``0 .. first`` and ``last + 1 .. start``, a step ``k`` reading entry
+    ``min(k, first) + clamp(k - last, 0, start - last)`` (five int32 kernels, exact, and the gather)."""
     repeats = schedule.repeats()
     # A constant (settled from step 0) is cheaper as the constant than as a lookup.
-    if repeats is None or repeats == (0, 1) or repeats.start + repeats.period > _limit[0]:
+    if repeats is None or repeats == (0, 1):
         return None
+    plateau = None
+    if repeats.start + repeats.period > _limit[0]:
+        plateau = schedule.plateau() if repeats.period == 1 else None
+        if plateau is None or plateau[0] + 1 + repeats.start - plateau[1] > _limit[0]:
+            return None
     if any(True for _ in schedule.get_parameters()):
         return None
+    if plateau is not None:
+        first, last = plateau
+        steps = np.concatenate([np.arange(first + 1), np.arange(last + 1, repeats.start + 1)]).astype(np.int32)
+        return Table(schedule.value(Tensor(steps)), repeats, plateau=plateau)
     steps, fold = repeats.start + repeats.period, None
     if repeats.start > 0 and repeats.period > 1:
         multiple = -(-repeats.start // repeats.period) * repeats.period
         if 2 * multiple <= _limit[0]:
             steps, fold = 2 * multiple, multiple
     # value() directly, not the cell's __call__: op by op in either mode, no graph compiled for it.
-    return schedule.value(Tensor(np.arange(steps, dtype=np.int32))), repeats, fold
+    return Table(schedule.value(Tensor(np.arange(steps, dtype=np.int32))), repeats, fold)

@@ -1,6 +1,6 @@
 """Decays: step, multi-step, exponential, constant, linear, polynomial, warmup-stable-decay and inverse square root."""
 import math
-from typing import Annotated, List, Literal, Optional
+from typing import Annotated, List, Literal, Optional, Tuple
 
 import mindspore as ms
 import numpy as np
@@ -395,7 +395,9 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
     :math:`d(t)` is :math:`1 - t` (``linear``), :math:`\tfrac12(1 + \cos \pi t)` (``cosine``), :math:`1 - \sqrt t`
     (``1-sqrt``, Hägele et al. 2024), :math:`1 - t^{q_d}` (``power``, ``decay_power``) or
     :math:`(r^t - r)/(1 - r)` (``exp``, ``decay_ratio``). Every weight is computed from the exact integer steps done
-    and left, so the last steps keep relative precision.
+    and left, so the last steps keep relative precision. A flat stable phase is held once in the lookup the schedule
+    compiles to, so a long run (10M steps) is a table of its warmup and decay where those fit
+    :func:`ms_lr.settled_tables`' limit (``2**20`` steps by default).
 
     Args:
         peak_lr (float): The stable lr.
@@ -480,6 +482,12 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
 
     def repeats(self) -> Repeats:
         return Repeats(self.decay_start + self.decay_steps)
+
+    def plateau(self) -> Optional[Tuple[int, int]]:
+        # A flat stable phase: from the warmup's end to the decay's start, no decay step done, the same float32 lr.
+        if self.stable != "constant" or self.decay_start == self.warmup_steps:
+            return None
+        return self.warmup_steps, self.decay_start
 
     def boundaries(self, last: int) -> List[int]:
         marks = {self.warmup_steps, self.decay_start, self.decay_start + self.decay_steps} - {0}

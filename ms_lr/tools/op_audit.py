@@ -115,10 +115,13 @@ def representative() -> Dict[str, ms.nn.Cell]:
         schedules = _formulas()
     from ms_lr.schedules.cosine import CosineAnnealingLR
     from ms_lr.schedules.cyclic import OneCycleLR
+    from ms_lr.schedules.decay import WarmupStableDecayLR
     from ms_lr.schedules.warmup import LinearWarmup
     schedules["any settled schedule, as its lookup (OneCycleLR)"] = OneCycleLR(0.1, 10_000, cycle_momentum=False)
     schedules["any periodic schedule after a prefix, as its lookup (LinearWarmup(cosine))"] = LinearWarmup(
         CosineAnnealingLR(0.1, 10_000, 1e-5), 500)
+    schedules["a settled schedule with a long stable phase, as its lookup (WarmupStableDecayLR, 10M steps)"] = \
+        WarmupStableDecayLR(0.1, 2000, 8_998_000, 1_000_000, decay="1-sqrt")
     return schedules
 
 
