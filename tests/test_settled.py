@@ -187,6 +187,22 @@ def test_where_any_schedule_settles_or_repeats_its_formula_holds_through_2_31(sc
         _plateau_holds(schedule, seed=0)
 
 
+def _lookup_matches_formula(table, formula, steps, mode):
+    """``table``'s lookup and ``formula`` evaluated at ``steps`` in ``mode``: the same float32 kernels, run once at
+    construction (op by op) or every step, so equal op by op; a compiled graph may rewrite an expression (one
+    rounding). Returns the lookup's values."""
+    ms.set_context(mode=mode)
+    try:
+        looked_up, computed = ms_lr.evaluate(table, steps), ms_lr.evaluate(formula, steps)
+    finally:
+        ms.set_context(mode=ms.GRAPH_MODE)
+    if mode == ms.PYNATIVE_MODE:
+        assert np.array_equal(looked_up, computed), repr(table)
+    else:
+        assert np.allclose(looked_up, computed, rtol=1.2e-7, atol=0), repr(table)
+    return looked_up
+
+
 def _plateau_holds(schedule, seed):
     """Over ``plateau()``'s stretch the reference is constant (the truth) and the formula gives one float32 number,
     its value at the stretch's first step, which the lookup holds for all of it."""
@@ -228,15 +244,7 @@ def test_a_long_stable_phase_is_held_once_in_the_table(kwargs, mode):
     rng = np.random.default_rng(7)
     steps = np.unique(np.concatenate([np.arange(warmup + 5), np.arange(decay_start - 5, decay_start + 2010),
                                       rng.integers(0, INT32_MAX, 300, endpoint=True), [INT32_MAX]]))
-    ms.set_context(mode=mode)
-    try:
-        looked_up, computed = ms_lr.evaluate(table, steps), ms_lr.evaluate(formula, steps)
-    finally:
-        ms.set_context(mode=ms.GRAPH_MODE)
-    if mode == ms.PYNATIVE_MODE:
-        np.testing.assert_array_equal(looked_up, computed)
-    else:
-        np.testing.assert_allclose(looked_up, computed, rtol=1.2e-7, atol=0)
+    looked_up = _lookup_matches_formula(table, formula, steps, mode)
     assert_close(looked_up, table.reference(steps), context=repr(table))
     with tempfile.TemporaryDirectory() as folder:
         lookup = graph_primitives(table, folder)
@@ -264,17 +272,7 @@ def test_the_lookup_gives_the_compiled_formulas_values(cls, mode):
     assert table.tabulated == ((start, period) != (0, 1) and start + period <= DEFAULT_TABLE_STEPS)
     steps = sorted(set(range(min(start + period + 20, 5000))) | {start, start + period, INT32_MAX} |
                    set(np.random.default_rng(1).integers(0, INT32_MAX, 100).tolist()))
-    ms.set_context(mode=mode)
-    try:
-        looked_up, computed = ms_lr.evaluate(table, steps), ms_lr.evaluate(formula, steps)
-    finally:
-        ms.set_context(mode=ms.GRAPH_MODE)
-    # The same float32 kernels, run once at construction (op by op) or every step: equal op by op; a compiled
-    # graph may rewrite an expression (one rounding).
-    if mode == ms.PYNATIVE_MODE:
-        assert np.array_equal(looked_up, computed), cls.__name__
-    else:
-        assert np.allclose(looked_up, computed, rtol=1.2e-7, atol=0), cls.__name__
+    _lookup_matches_formula(table, formula, steps, mode)
 
 
 def test_a_tabulated_schedule_compiles_to_a_clamp_and_a_gather():

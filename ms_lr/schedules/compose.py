@@ -140,8 +140,9 @@ class Product(Schedule, reference=product, operator="schedule * schedule"):
 
     def repeats(self) -> Optional[Repeats]:
         parts = list(self.schedules)
+        bounds = [s.upper_bound() for s in parts]
         for i, part in enumerate(parts):
-            if _lifted_from_underflow(part, _bound_product([s.upper_bound() for s in parts[:i] + parts[i + 1:]])):
+            if _lifted_from_underflow(part, _bound_product(bounds[:i] + bounds[i + 1:])):
                 return None
         return joined([s.repeats() for s in parts])
 
