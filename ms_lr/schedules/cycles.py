@@ -123,13 +123,18 @@ class _LimitedCycles(Schedule, abstract=True):
         and the cycle's peak (``min_lr`` after the last cycle). ``wide``: ``x_done`` in float64, for a shape whose
         slope would magnify its float32 rounding."""
         if self.periodic:
-            cycle = ops.minimum(ops.floor_div(step, self.length), self.limit)
-            position = step - cycle * self.length_step
+            # Past the last cycle the step is held at the floor's first step, so the position (and the weights
+            # mixing min_lr with itself) stays the same there: a moving position would wobble by their rounding.
+            # Without a floor within the int32 range no step reaches cycle_limit, and the cycle indexes the peaks
+            # as it is.
+            held = step if self.settled_from is None else ops.minimum(step, self.settled_from)
+            cycle = ops.floor_div(held, self.length)
+            position = held - cycle * self.length_step
             x_done = ops.minimum(ops.cast(position, ms.float64) * self.inv_length64, 1.0) if wide else \
                 ops.minimum(ops.cast(position, ms.float32) * self.inv_length, 1.0)
             x_left = ops.maximum(ops.cast(self.length - position, ms.float32) * self.inv_length, 0.0)
             if self.peaks is not None:
-                peak = ops.gather(self.peaks, ops.minimum(cycle, self.peaks.shape[0] - 1), 0)
+                peak = ops.gather(self.peaks, cycle, 0)
             else:
                 peak = ops.where(cycle < self.limit, self.peak * self.decay.of(cycle), self.min_lr)
             return x_done, x_left, peak
