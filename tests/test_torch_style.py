@@ -239,3 +239,62 @@ def test_a_host_step_is_one_compiled_graph_not_the_schedule_op_by_op(mode, monke
     assert float(scheduler.get_last_lr()[0].asnumpy()) == ms_lr.evaluate(schedule, [10])[0]
     assert float(scheduler.optimizer.param_groups[0]["momentum"].asnumpy()) == \
         ms_lr.evaluate(ms_lr.LinearLR(0.9, 0.5, 1.0, 4), [10])[0]
+
+
+def test_host_steps_and_jit_steps_of_one_scheduler_count_on():
+    """One step count, in a Parameter: host steps, steps inside a jit step and host steps again give the schedules
+    at every count."""
+    ms.set_context(mode=ms.PYNATIVE_MODE)
+    schedule, momentum = ms_lr.CosineAnnealingLR(0.1, T_max=7), ms_lr.LinearLR(0.9, 0.5, 1.0, 4)
+    scheduler = ms_lr.LRScheduler(optim.SGD(nn.Dense(2, 1).trainable_params(), lr=0.1, momentum=0.9), schedule,
+                                  momentum=momentum)
+
+    @ms.jit
+    def advance():
+        return scheduler.step()
+
+    seen = []
+    for stepper in (scheduler.step, advance, scheduler.step):
+        for _ in range(5):
+            stepper()
+            seen.append((float(scheduler.get_last_lr()[0].asnumpy()),
+                         float(scheduler.optimizer.param_groups[0]["momentum"].asnumpy())))
+    steps = np.arange(1, 16)
+    np.testing.assert_array_equal(np.array(seen), np.stack([ms_lr.evaluate(schedule, steps),
+                                                            ms_lr.evaluate(momentum, steps)], axis=1))
+    assert scheduler.state_dict() == {"last_epoch": 15}
+
+
+def test_a_train_step_compiled_before_a_resume_trains_at_the_resumed_lr():
+    """load_state_dict writes the Parameters in place: a train step compiled before it reads the resumed lr (here 0,
+    so the weights stay) and the scheduler steps on from there. set_data, as before, gave them new storage, which
+    the compiled step did not read: it trained on at the old lr."""
+    ms.set_context(mode=ms.PYNATIVE_MODE)
+    with ms_lr.settled_tables(0):
+        schedule = ms_lr.LinearLR(0.1, 1.0, 0.0, 5)           # lr 0 from step 5
+    net = nn.Dense(4, 1)
+    optimizer = optim.SGD(net.trainable_params(), lr=0.1)
+    scheduler = ms_lr.LRScheduler(optimizer, schedule)
+    loss_fn = nn.MSELoss()
+
+    def forward(x, y):
+        return loss_fn(net(x), y)
+
+    grad_fn = ms.value_and_grad(forward, None, optimizer.parameters)
+
+    @ms.jit
+    def train(x, y):
+        loss, grads = grad_fn(x, y)
+        optimizer(grads)
+        return loss
+
+    before = net.weight.asnumpy().copy()
+    train(X, Y)
+    assert not np.array_equal(net.weight.asnumpy(), before), "lr 0.1 moves the weights"
+    scheduler.load_state_dict({"last_epoch": 5})
+    resumed = net.weight.asnumpy().copy()
+    train(X, Y)
+    np.testing.assert_array_equal(net.weight.asnumpy(), resumed)
+    scheduler.step()
+    assert scheduler.state_dict() == {"last_epoch": 6}
+    assert float(scheduler.get_last_lr()[0].asnumpy()) == 0.0

@@ -161,13 +161,11 @@ class LRScheduler:
         """Resume at ``state_dict["last_epoch"]``: the step count and every group's lr are set to that step."""
         with named_errors(type(self).__name__):
             last_epoch = IntRule(low=0).check("state_dict['last_epoch']", state_dict.get("last_epoch"))
-        self.last_epoch.set_data(Tensor(np.int32(last_epoch)))
-        for i in range(self.groups_num):
-            schedule = self.schedules[i]
-            lr = schedule if isinstance(schedule, Tensor) else schedule(Tensor(np.int32(last_epoch)))
-            self._last_lr[i].set_data(Tensor(lr.asnumpy().reshape(()).astype(np.float32)))
-        for schedule, value in zip(self.hyper_schedules, self.hyper_values):
-            value.set_data(Tensor(schedule(Tensor(np.int32(last_epoch))).asnumpy().reshape(()).astype(np.float32)))
+        # One step from the step before, op by op as in the constructor: assigned in place, so a train step compiled
+        # before the resume reads the resumed values (set_data gives a Parameter new storage, which a graph compiled
+        # before it does not read: measured on MindSpore 2.10).
+        ops.assign(self.last_epoch, Tensor(np.int32(last_epoch - 1)))
+        self._advance()
 
 
 def _guard_jit_steps(optimizer: Any) -> None:
