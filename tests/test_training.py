@@ -143,6 +143,26 @@ def run(steps_first, steps_second, checkpoint=None):
     return lrs, [p.asnumpy() for p in net.trainable_params()], int(opt.global_step.asnumpy()[0])
 
 
+@pytest.mark.parametrize("mode", [ms.PYNATIVE_MODE, ms.GRAPH_MODE], ids=["pynative", "graph"])
+def test_a_new_factor_trains_from_the_next_step(mode):
+    """set_factor between steps of a train step that has run: a factor of 0 leaves the weights where they are, and 1
+    moves them again (set_data, as before, was ignored by a PYNATIVE step)."""
+    ms.set_context(mode=mode)
+    try:
+        net = make_net()
+        sched = ms_lr.ReducibleLR(ms_lr.StepLR(0.1, 1000))
+        train = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), nn.SGD(net.trainable_params(), sched))
+        moved = []
+        for factor, (x, y) in zip([1.0, 0.0, 0.0, 1.0], batches(4)):
+            sched.set_factor(factor)
+            before = [p.asnumpy().copy() for p in net.trainable_params()]
+            train(x, y)
+            moved.append(any(not np.array_equal(a, p.asnumpy()) for a, p in zip(before, net.trainable_params())))
+    finally:
+        ms.set_context(mode=ms.GRAPH_MODE)
+    assert moved == [True, False, False, True]
+
+
 def test_checkpoint_resume_equals_an_uninterrupted_run(tmp_path):
     straight = run(7, 9)
     resumed = run(7, 9, checkpoint=str(tmp_path / "mid.ckpt"))

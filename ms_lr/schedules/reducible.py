@@ -2,7 +2,7 @@
 from typing import Annotated, List, Optional
 
 import numpy as np
-from mindspore import Parameter, Tensor
+from mindspore import Parameter, Tensor, ops
 
 from ms_lr.core.arguments import FLOAT32_MAX, ScaleRule
 from ms_lr.core.schedule import Schedule, named_errors
@@ -56,7 +56,9 @@ class ReducibleLR(Schedule, reference=reducible):
         with named_errors(type(self).__name__):
             factor = _FACTOR.check("factor", factor)
             self._check_bound(factor)
-        self.factor.set_data(Tensor(np.float32(factor)))
+        # In place: set_data gives the Parameter new storage, which a PYNATIVE train step that has run keeps reading
+        # (the factor was ignored there; a compiled GRAPH_MODE step saw it). MindSpore 2.10.
+        ops.assign(self.factor, Tensor(np.float32(factor)))
         self._config["factor"] = factor
 
     def upper_bound(self) -> Optional[float]:
