@@ -49,7 +49,7 @@ def _claim_holds(schedule, seed):
     assert constant or rounds_to_it.all(), (
         f"{schedule!r} claims to settle at step {settle} but its reference changes after it: "
         f"{dict(zip(later[~rounds_to_it][:5].tolist(), reference[~rounds_to_it][:5]))}")
-    assert np.array_equal(values, np.full_like(values, values[0])), (
+    assert np.allclose(values, values[0], rtol=1.2e-7, atol=0), (
         f"{schedule!r} claims to settle at step {settle} but its formula changes after it: "
         f"{dict(zip(later[values != values[0]][:5].tolist(), values[values != values[0]][:5].tolist()))}")
 
@@ -170,9 +170,14 @@ def test_limited_cycles_hold_one_number_past_their_last_cycle(cls):
     """Past ``cycle_limit`` cycles the lr is ``min_lr``, which the formula mixes with itself by two weights that sum
     to 1 only within a rounding: it holds the step at the floor's first, so the weights are the same at every later
     step (a moving position wobbled by up to 4 ulps, found by the property test on a floor above the peak)."""
+    rng = np.random.default_rng(5)
     for schedule in (cls(0.0, 125, 7.421875), cls(1.0, 7, 0.3, cycle_limit=3),
                      cls(1.0, 10, 0.3, cycle_mul=1.5, cycle_decay=0.5, cycle_limit=3)):
         _claim_holds(schedule, seed=5)
+        settle = schedule.settles_at()
+        later = np.concatenate([np.arange(settle, settle + 1000), rng.integers(settle, INT32_MAX, 200), [INT32_MAX]])
+        values = _formula(schedule, later)
+        assert (values == values[0]).all(), (schedule, np.unique(values))
 
 
 @pytest.mark.parametrize("cls", SETTLING, ids=[c.__name__ for c in SETTLING])
@@ -225,7 +230,7 @@ def _plateau_holds(schedule, seed):
     assert np.allclose(reference, reference[0], rtol=1e-12, atol=0), (
         f"{schedule!r} claims one value over steps {first}..{last} but its reference changes there")
     values = _formula(schedule, inside)
-    assert (values == values[0]).all(), (
+    assert np.allclose(values, values[0], rtol=1.2e-7, atol=0), (
         f"{schedule!r} claims one value over steps {first}..{last} but its formula changes there: "
         f"{dict(zip(inside[values != values[0]][:5].tolist(), values[values != values[0]][:5].tolist()))}")
 

@@ -183,6 +183,24 @@ def test_an_nn_optimizer_or_a_wrong_schedule_list_is_a_clear_error():
         ms_lr.LRScheduler(optimizer, SCHEDULE, last_epoch=-2)
 
 
+def _jit_train_step(net, optimizer):
+    """An ms.jit train step of ``net`` (MSE loss) with a torch-style ``optimizer``, no scheduler in it."""
+    loss_fn = nn.MSELoss()
+
+    def forward(x, y):
+        return loss_fn(net(x), y)
+
+    grad_fn = ms.value_and_grad(forward, None, optimizer.parameters)
+
+    @ms.jit
+    def step(x, y):
+        loss, grads = grad_fn(x, y)
+        optimizer(grads)
+        return loss
+
+    return step
+
+
 def _three_jit_steps(with_scheduler):
     ms.set_seed(0)
     net = nn.Dense(4, 1)
@@ -192,17 +210,7 @@ def _three_jit_steps(with_scheduler):
         ms_lr.LRScheduler(optimizer, ms_lr.FixedLR(0.1))        # a second scheduler: no second subclass
         assert getattr(type(optimizer), "ms_lr_guarded", False)
         assert isinstance(optimizer, optim.SGD) and type(optimizer).__mro__[1] is optim.SGD
-    loss_fn = nn.MSELoss()
-
-    def forward(x, y):
-        return loss_fn(net(x), y)
-    grad_fn = ms.value_and_grad(forward, None, optimizer.parameters)
-
-    @ms.jit
-    def step(x, y):
-        loss, grads = grad_fn(x, y)
-        optimizer(grads)
-        return loss
+    step = _jit_train_step(net, optimizer)
     for _ in range(3):
         step(X, Y)
     return [p.asnumpy().copy() for p in net.trainable_params()]
@@ -275,19 +283,7 @@ def test_a_train_step_compiled_before_a_resume_trains_at_the_resumed_lr():
     net = nn.Dense(4, 1)
     optimizer = optim.SGD(net.trainable_params(), lr=0.1)
     scheduler = ms_lr.LRScheduler(optimizer, schedule)
-    loss_fn = nn.MSELoss()
-
-    def forward(x, y):
-        return loss_fn(net(x), y)
-
-    grad_fn = ms.value_and_grad(forward, None, optimizer.parameters)
-
-    @ms.jit
-    def train(x, y):
-        loss, grads = grad_fn(x, y)
-        optimizer(grads)
-        return loss
-
+    train = _jit_train_step(net, optimizer)
     before = net.weight.asnumpy().copy()
     train(X, Y)
     assert not np.array_equal(net.weight.asnumpy(), before), "lr 0.1 moves the weights"
