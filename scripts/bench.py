@@ -84,6 +84,9 @@ def schedules():
         "WarmupStableDecayLR (1-sqrt, formula)": lambda: formula(
             lambda: ms_lr.WarmupStableDecayLR(0.1, 500, 5000, 4500, decay="1-sqrt")),
         "InverseSqrtLR": lambda: ms_lr.InverseSqrtLR(0.1, 4000),
+        "LinearWarmup(cosine, 5M steps)": lambda: ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, 5_000_000), 2000),
+        "CosineWithWarmUpLR (5M steps)": lambda: ms_lr.CosineWithWarmUpLR(1e-4, 2000, 5_000_000),
+        "LinearWithWarmUpLR (5M steps)": lambda: ms_lr.LinearWithWarmUpLR(1e-4, 5_000_000, 2000),
         "CyclicLR (exp_range)": lambda: ms_lr.CyclicLR(0.001, 0.1, 2000, 1000, "exp_range", 0.9999),
         "OneCycleLR": lambda: ms_lr.OneCycleLR(0.1, 10_000),
         "OneCycleLR (formula, settled_tables(0))": lambda: formula(lambda: ms_lr.OneCycleLR(0.1, 10_000)),

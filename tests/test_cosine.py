@@ -249,10 +249,10 @@ def test_cycles_that_all_rise_from_min_lr_take_the_phase_table():
     # tail, a peak that can fall below min_lr or a cycle past the int32 range keeps the cycle table. Both are
     # checked against the reference by the cases above.
     for name in ("seed000-x1.5", "seed000-x1.01-growing", "seed000-decay-above-floor", "seed000-no-warmup-decay"):
-        assert SCHEDULES[name]().phases is not None, name
+        assert SCHEDULES[name]().phase_lr is not None, name
     for name in ("seed000", "seed000-x1.01-frozen", "seed000-decay-under-floor"):
-        assert SCHEDULES[name]().phases is None, name
-    assert ms_lr.CosineAnnealingWarmupRestarts(2**30, 3.0, 0.1, 1e-6, 1000, 0.5).phases is None
+        assert SCHEDULES[name]().phase_lr is None, name
+    assert ms_lr.CosineAnnealingWarmupRestarts(2**30, 3.0, 0.1, 1e-6, 1000, 0.5).phase_lr is None
 
 
 def test_growing_sgdr_cycles_falling_to_eta_min_are_phases_anchored_at_their_ends():

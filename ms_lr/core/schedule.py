@@ -202,6 +202,12 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
         ``settled_tables``' limit is still tabulated where its steps less that stretch fit."""
         return None
 
+    def phases(self) -> Optional[List[Any]]:
+        """Its lr as linear and cosine phases from step 0 (a list of :class:`ms_lr.graph.phases.Phase`), or
+        ``None``: a warmup in front of a schedule that has them joins them in one table, one search and one weight
+        for all."""
+        return None
+
     def settles_at(self) -> Optional[int]:
         """The first step from which the value never changes again (through ``2**31 - 1``), or ``None`` where it
         keeps changing (a periodic schedule) or it is not known: ``repeats()`` with a period of 1."""

@@ -1,16 +1,16 @@
 """Cosine annealing, SGDR warm restarts, and cosine restarts with per-cycle warmup and decay."""
 import math
-from typing import Annotated, List, Optional, Tuple
+from typing import Annotated, List, Optional
 
 import mindspore as ms
 from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, IntRule, Lr, PositiveSteps, RealRule, Steps
-from ms_lr.core.blocks import GraphBlock
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, half_pi_over, i32
 from ms_lr.graph.cycles import AnchoredPhases, CycleTable, EntryConstant
+from ms_lr.graph.phases import MAX_PHASES, Phase, PhaseLr, cosine_down, cosine_up, held, ramp_up
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
 from ms_lr.reference.cosine import cosine_annealing, cosine_warm_restarts, cosine_warmup_restarts
@@ -79,6 +79,20 @@ class CosineAnnealingLR(Schedule, reference=cosine_annealing, torch="lr_schedule
             return Repeats(self.T_max)
         return None if self.period is None else Repeats(0, self.period)
 
+    def phases(self) -> Optional[List[Phase]]:
+        base, eta_min, length = self._config["base_lr"], self._config["eta_min"], self.T_max
+        if eta_min > base:
+            return None
+        if self.hold_floor:
+            return [cosine_down(0, length, eta_min, base), held(length, eta_min)]
+        if INT32_MAX // length >= MAX_PHASES:
+            return None   # a short period: tabulated, or a formula of fewer kernels than a long table's search
+        # Down to each trough and back up, to 2**31 - 1.
+        troughs = range(length, INT32_MAX + length + 1, 2 * length)
+        waves = [phase for trough in troughs for phase in (cosine_down(trough - length, trough, eta_min, base),
+                                                            cosine_up(trough, length, eta_min, base))]
+        return [phase for phase in waves if phase.start <= INT32_MAX]
+
     def boundaries(self, last: int) -> List[int]:
         if self.hold_floor:
             return [self.T_max] if self.T_max <= last else []
@@ -140,6 +154,15 @@ class CosineAnnealingWarmRestarts(Schedule, reference=cosine_warm_restarts,
     def repeats(self) -> Optional[Repeats]:
         # Cycles of one length from the table's last entry on (T_mult == 1: from step 0).
         return self.cycles.repeats()
+
+    def phases(self) -> Optional[List[Phase]]:
+        base, eta_min = self._config["base_lr"], self._config["eta_min"]
+        starts = self.cycles.starts_up_to(INT32_MAX) if eta_min <= base and not self.cycles.overlong else []
+        if not starts or len(starts) > MAX_PHASES:
+            return None
+        lengths = self.cycles.cycle_lengths
+        return [cosine_down(start, start + (lengths[i] if i < len(lengths) else self.cycles.tail_length), eta_min,
+                            base) for i, start in enumerate(starts)]
 
     def boundaries(self, last: int) -> List[int]:
         return self.cycles.starts_up_to(last)[1:]
@@ -209,9 +232,10 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         rises = [peak - min_lr for peak in peaks]
         # Where every cycle is in the table (no periodic tail, none longer than the int32 range) and rises from
         # min_lr, the warmups and the cosines are phases of one table: 14 kernels instead of 18 (counted).
-        self.phases = _RisingPhases(self.cycles, warmup_steps, scales, rises) \
+        self.rising = _rising_phases(self.cycles, warmup_steps, min_lr, peaks) \
             if one_weight and not self.cycles.periodic_tail and not self.cycles.overlong else None
-        if self.phases is None:
+        self.phase_lr = PhaseLr(self.rising) if self.rising is not None else None
+        if self.phase_lr is None:
             # Otherwise each step looks its cycle up and mixes a ramp or a cosine with the cycle's peak.
             self.warmup_end, self.first_step = i32(warmup_steps), i32(0)
             self.scales = EntryConstant(scales)
@@ -222,9 +246,8 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
             self.ramp = Ramp(0.0, 1.0, warmup_steps) if warmup_steps else None
 
     def value(self, step: Tensor) -> Tensor:
-        if self.phases is not None:
-            w_high, rise = self.phases.weight(step)
-            return self.ends.mix(None, w_high, rise=rise)
+        if self.phase_lr is not None:
+            return self.phase_lr.at(step)
         entry, cycle, position, remaining = self.cycles.lookup(step)
         peak, rise = self.max_lr, None
         if self.decay:
@@ -249,6 +272,9 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
             w_low = ops.where(warming, ramp_low, w_low)
         return self.ends.mix(w_low, w_high, peak, rise)
 
+    def phases(self) -> Optional[List[Phase]]:
+        return self.rising
+
     def repeats(self) -> Optional[Repeats]:
         # A decaying peak never repeats; step 0 is min_lr without a warmup, so the repeats start after it.
         tail = self.cycles.repeats()
@@ -262,33 +288,17 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         return sorted(starts[1:] + ends)
 
 
-class _RisingPhases(GraphBlock):
-    """Each cycle's warmup and cosine as two phases of one table, for cycles that all rise from ``min_lr``.
-
-    The peak's weight at step ``k`` is ``max(x, sin(x)**2)`` with ``x = (k - anchor) * scale``, both of ``k``'s
-    phase. A warmup anchors at its start with scale ``1 / W``: ``x = (k - start) / W`` in ``[0, 1)``, the ramp, at
-    or above its ``sin**2``. A cosine anchors at its end with scale ``pi / (2 (T - W))``: ``x`` in ``[-pi/2, 0)``,
-    below the ``sin**2`` of the steps remaining (even, so the sign does not matter), the half-angle weight exact near
-    the floor. Without a warmup, step 0 is a phase of its own with scale 0 (the seed class's ``min_lr`` there).
-    """
-
-    def __init__(self, cycles: CycleTable, warmup_steps: int, cosine_scales: List[float], rises: List[float]):
-        super().__init__()
-        phases = []   # (first step, anchor, scale, rise)
-        for start, length, cosine_scale, rise in zip(cycles.start_steps, cycles.cycle_lengths, cosine_scales, rises):
-            cosine_start = start + warmup_steps
-            if warmup_steps:
-                phases.append((start, start, 1.0 / warmup_steps, rise))
-            elif start == 0:
-                phases.append((0, 0, 0.0, rise))
-                cosine_start = 1
-            phases.append((cosine_start, start + length, cosine_scale, rise))
-        starts, anchors, scales, rises = zip(*phases)
-        self.phases = AnchoredPhases(starts, anchors, scales)
-        self.rises = EntryConstant(rises if len(set(rises)) > 1 else rises[:1])
-
-    def weight(self, step: Tensor) -> Tuple[Tensor, Tensor]:
-        """The peak's weight at int32 ``step`` >= 0, and the rise ``peak - min_lr`` of its cycle."""
-        phase, x = self.phases.at(step)
-        sine = ops.sin(x)
-        return ops.maximum(x, sine * sine), self.rises.at(phase)
+def _rising_phases(cycles: CycleTable, warmup_steps: int, min_lr: float, peaks: List[float]) -> List[Phase]:
+    """Each cycle's warmup and cosine as two phases, for cycles that all rise from ``min_lr`` to their peak: a ramp
+    anchored at its start, a cosine at its end (the half-angle weight of the steps left). Without a warmup, step 0
+    is a phase of its own at ``min_lr`` (the seed class's value there) and the first cosine starts at step 1."""
+    phases = []
+    for start, length, peak in zip(cycles.start_steps, cycles.cycle_lengths, peaks):
+        cosine = cosine_down(start + warmup_steps, start + length, min_lr, peak)
+        if warmup_steps:
+            phases.append(ramp_up(start, warmup_steps, min_lr, peak))
+        elif start == 0:
+            phases.append(held(0, min_lr))
+            cosine = cosine._replace(start=1)
+        phases.append(cosine)
+    return phases

@@ -22,6 +22,7 @@ from ms_lr.core.arguments import (
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, half_pi_over, i32
+from ms_lr.graph.phases import Phase, held, linear_down, ramp_up
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.precise import f64
 from ms_lr.graph.search import SortedSteps
@@ -270,6 +271,12 @@ class LinearLR(Schedule, reference=linear_factor, torch="lr_scheduler.LinearLR")
     def repeats(self) -> Repeats:
         return Repeats(self.total_iters)
 
+    def phases(self) -> List[Phase]:
+        base, total = self._config["base_lr"], self.total_iters
+        start, end = base * self._config["start_factor"], base * self._config["end_factor"]
+        line = linear_down(0, total, end, start) if start >= end else ramp_up(0, total, start, end)
+        return [line, held(total, end)]
+
     def boundaries(self, last: int) -> List[int]:
         return [self.total_iters] if self.total_iters <= last else []
 
@@ -337,6 +344,12 @@ class PolynomialLR(Schedule, reference=polynomial_decay, torch="lr_scheduler.Pol
 
     def repeats(self) -> Optional[Repeats]:
         return None if self.cycle else Repeats(self.total_iters)
+
+    def phases(self) -> Optional[List[Phase]]:
+        if self.cycle or self._config["power"] != 1.0:
+            return None
+        base, end_lr, total = self._config["base_lr"], self._config["end_lr"], self.total_iters
+        return [linear_down(0, total, end_lr, base), held(total, end_lr)]
 
     def boundaries(self, last: int) -> List[int]:
         if self.cycle:

@@ -21,6 +21,7 @@ from ms_lr.core.arguments import INT32_MAX, Lr, PositiveSteps, RealRule, Steps, 
 from ms_lr.core.schedule import Schedule
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.cycles import FractionalCycles
+from ms_lr.graph.phases import cosine_down, held, warmup_phases
 from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights, warmed
 from ms_lr.reference.from_mindformers import (
     mf_constant_warmup,
@@ -279,11 +280,20 @@ class CosineWithWarmUpLR(_CosineWaves, reference=mf_cosine_with_warmup):
                            total)
         self.decay = decay
         self._setup_warmup(warmup, warmup_lr_init, learning_rate)
-        self._setup_waves(learning_rate, lr_end, _wave_length(max(1, total - warmup), num_cycles, half=True),
-                          max(decay - warmup, 1), half_waves=True)
+        length = _wave_length(max(1, total - warmup), num_cycles, half=True)
+        self._setup_waves(learning_rate, lr_end, length, max(decay - warmup, 1), half_waves=True)
         self.lr_end = f32(lr_end)
+        # The usual run (one half-cosine, cut or ended by decay_steps, a whole number of steps long): the warmup,
+        # the cosine and the floor are phases of one table, 11 kernels (lows of 0) instead of 18 (counted).
+        self.phase_lr = None
+        if not self.flat and length.denominator == 1 and warmup < decay <= warmup + length and \
+                lr_end <= learning_rate:
+            after = [cosine_down(warmup, warmup + int(length), lr_end, learning_rate), held(decay, lr_end)]
+            self.phase_lr = warmup_phases(warmup, warmup_lr_init, learning_rate, after)
 
     def value(self, step: Tensor) -> Tensor:
+        if self.phase_lr is not None:
+            return self.phase_lr.at(step)
         lr = warmed(self.ramp, step, self._waves(ops.maximum(step - self.warmup, 0)))
         return ops.where(step >= self.decay, self.lr_end, lr)
 

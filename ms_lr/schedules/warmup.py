@@ -8,6 +8,7 @@ from ms_lr.core.arguments import Lr, Steps
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats, shifted
 from ms_lr.graph.constants import f32, i32
+from ms_lr.graph.phases import Phase, phase_table, phases_from, ramp_up, shifted_phases
 from ms_lr.graph.weights import Ramp, warmed
 from ms_lr.reference.warmup import constant_warmup, linear_warmup
 
@@ -41,6 +42,14 @@ class _Warmup(Schedule, abstract=True):
             # From the warmup's end on, after's own value at the same step.
             return None if after is None else after.not_before(self.warmup_steps)
         return shifted(after, self.warmup_steps)
+
+    def _after_phases(self) -> Optional[List[Phase]]:
+        """``after``'s phases (:meth:`Schedule.phases`) from step ``warmup_steps`` on, or ``None``."""
+        after = self.after.phases() if self.after_constant is None and self.warmup_steps else None
+        if after is None:
+            return None
+        return shifted_phases(after, self.warmup_steps) if self.warmup_prefix else \
+            phases_from(after, self.warmup_steps)
 
     def _first_after_value(self) -> float:
         """``after`` at its own step 0, from its float32 cell (evaluated eagerly, no graph compiled)."""
@@ -97,13 +106,23 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
                  end_lr: Optional[Lr] = None, warmup_prefix: bool = True):
         super().__init__()
         self._setup(after, warmup_steps, warmup_prefix)
-        self.ramp = None
+        self.ramp = self.phase_lr = None
         if warmup_steps:
-            # The cell's ramp target comes from after's own cell, not from the reference it is checked against.
-            target = self._first_after_value() if end_lr is None else end_lr
+            phases = self._after_phases()
+            # The ramp's target comes from after's own phases or cell, not from the reference it is checked against.
+            if end_lr is not None:
+                target = end_lr
+            else:
+                target = self.after.phases()[0].first_value() if phases else self._first_after_value()
             self.ramp = Ramp(start_lr, target, warmup_steps)
+            # After a schedule of linear and cosine phases the ramp is one more: one table, one weight (a warmup
+            # and a long cosine: 11 kernels instead of 14, counted).
+            if phases:
+                self.phase_lr = phase_table([ramp_up(0, warmup_steps, start_lr, target)] + phases)
 
     def value(self, step: Tensor) -> Tensor:
+        if self.phase_lr is not None:
+            return self.phase_lr.at(step)
         if self.ramp is None:
             # where() with a condition that never holds broadcasts a constant after to the step's shape.
             # warmup_end is 0 here: the condition never holds.

@@ -1,0 +1,167 @@
+"""Linear and cosine phases in one table (ms_lr/graph/phases.py): the block gives each phase's lr as its formula
+defines it, and the schedules made of such phases (a warmup and a long cosine or line, in every front door's form)
+compile to one table with fewer kernels and keep the accuracy contract through 2**31 - 1."""
+import math
+import tempfile
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from mindspore import Tensor
+
+import ms_lr
+from ms_lr.core.arguments import INT32_MAX
+from ms_lr.graph.phases import PhaseLr, cosine_down, cosine_up, held, linear_down, ramp_up
+from ms_lr.tools.op_audit import graph_primitives
+from tests.support.accuracy import assert_close
+
+
+def _expected(pieces, steps):
+    """Each piece's lr from its own definition, in float64: (first step, kind, lengths and lrs)."""
+    out = np.full(steps.shape, np.nan)
+    for i, (first, kind, args) in enumerate(pieces):
+        following = pieces[i + 1][0] if i + 1 < len(pieces) else INT32_MAX + 1
+        k = steps[(steps >= first) & (steps < following)].astype(np.float64)
+        if kind == "ramp":            # from low at first to high at first + length
+            length, low, high = args
+            value = low + (high - low) * (k - first) / length
+        elif kind == "line":          # from high at first to low at end
+            end, low, high = args
+            value = low + (high - low) * (end - k) / (end - first)
+        elif kind == "cosine down":   # from high at first to low at end
+            end, low, high = args
+            value = low + (high - low) * (1 + np.cos(np.pi * (k - first) / (end - first))) / 2
+        elif kind == "cosine up":     # from low at first (a trough) to high length steps later
+            length, low, high = args
+            value = low + (high - low) * (1 - np.cos(np.pi * (k - first) / length)) / 2
+        else:                         # held
+            value = np.full(k.shape, args[0])
+        out[(steps >= first) & (steps < following)] = value
+    return out
+
+
+def _steps(pieces, rng):
+    firsts = [first for first, _, _ in pieces]
+    near = np.concatenate([np.arange(max(f - 3, 0), min(f + 4, INT32_MAX + 1)) for f in firsts])
+    return np.unique(np.concatenate([near, rng.integers(0, INT32_MAX, 2000, endpoint=True), [INT32_MAX]]))
+
+
+def _lr(table, steps):
+    return table.at(Tensor(steps.astype(np.int32))).asnumpy()
+
+
+def test_each_kind_of_phase_gives_its_formulas_lr():
+    # A warmup, a cosine down, a held floor, a cosine back up, a line down to a lower floor, and that floor.
+    pieces = [(0, "ramp", (1000, 0.01, 0.1)), (1000, "cosine down", (5000, 0.001, 0.1)),
+              (5000, "held", (0.001,)), (9000, "cosine up", (4000, 0.001, 0.05)),
+              (13000, "line", (2_000_000_000, 1e-6, 0.05)), (2_000_000_000, "held", (1e-6,))]
+    table = PhaseLr([ramp_up(0, 1000, 0.01, 0.1), cosine_down(1000, 5000, 0.001, 0.1), held(5000, 0.001),
+                     cosine_up(9000, 4000, 0.001, 0.05), linear_down(13000, 2_000_000_000, 1e-6, 0.05),
+                     held(2_000_000_000, 1e-6)])
+    steps = _steps(pieces, np.random.default_rng(0))
+    assert_close(_lr(table, steps), _expected(pieces, steps), context="phases")
+
+
+def test_an_anchor_past_2_31_shifts_the_table_and_keeps_the_steps_left_exact():
+    # A cosine from step 1000 to 2**31 + 999: its end (the anchor) is past the int32 range; the lr 3 steps before
+    # 2**31 - 1 is still the half-angle weight of the exact steps left.
+    end = INT32_MAX + 1000
+    pieces = [(0, "ramp", (1000, 0.0, 0.1)), (1000, "cosine down", (end, 0.0, 0.1))]
+    table = PhaseLr([ramp_up(0, 1000, 0.0, 0.1), cosine_down(1000, end, 0.0, 0.1)])
+    assert table.table.shift == 1000
+    steps = _steps(pieces, np.random.default_rng(1))
+    assert_close(_lr(table, steps), _expected(pieces, steps), context="shifted")
+
+
+def test_a_table_kernel_count_leaves_out_what_its_phases_do_not_need():
+    with tempfile.TemporaryDirectory() as lines, tempfile.TemporaryDirectory() as cosines, \
+            tempfile.TemporaryDirectory() as mixed:
+        # Lines only, every low 0 and one rise: no sine, no maximum, no gathers of lrs.
+        line = graph_primitives(ms_lr.LinearWithWarmUpLR(1e-4, total_steps=5_000_000, warmup_steps=2000), lines)
+        # A cosine: sine, square and maximum; one rise.
+        cosine = graph_primitives(ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=5_000_000), cosines)
+        # A floor above 0 under a warmup from 0: the lows and the rises differ by phase, both gathered.
+        floor = graph_primitives(ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=5_000_000,
+                                                          lr_end=1e-6), mixed)
+    assert line.sequence == ("Maximum", "SearchSorted", "Gather", "Sub", "Cast", "Gather", "Mul", "Mul"), line
+    assert cosine.kernels == 11 and {"Sin", "Maximum"} <= set(cosine.primitives), cosine
+    assert floor.kernels == 13 and floor.sequence.count("Gather") == 4 and "Addcmul" in floor.primitives, floor
+
+
+T = 5_000_000
+LONG = {
+    "LinearWarmup(cosine)": lambda: ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, T), 2000),
+    "LinearWarmup(cosine, eta_min, from 1e-5)": lambda: ms_lr.LinearWarmup(
+        ms_lr.CosineAnnealingLR(0.1, T, 1e-4), 2000, start_lr=1e-5),
+    "LinearWarmup(cosine held at its floor, global clock)": lambda: ms_lr.LinearWarmup(
+        ms_lr.CosineAnnealingLR(0.1, T, 1e-4, hold_floor=True), 2000, warmup_prefix=False),
+    "LinearWarmup(line)": lambda: ms_lr.LinearWarmup(ms_lr.LinearLR(0.1, 1.0, 0.01, T), 2000),
+    "LinearWarmup(SGDR x2)": lambda: ms_lr.LinearWarmup(ms_lr.CosineAnnealingWarmRestarts(0.1, 1000, 2), 500),
+    "LinearWarmup(warmup restarts)": lambda: ms_lr.LinearWarmup(
+        ms_lr.CosineAnnealingWarmupRestarts(1000, 1.5, 0.1, 1e-4, 100, 0.9), 300, start_lr=1e-4),
+    "SequentialLR(line, cosine, line)": lambda: ms_lr.SequentialLR(
+        [ms_lr.LinearLR(0.1, 0.001, 1.0, 2000), ms_lr.CosineAnnealingLR(0.1, T),
+         ms_lr.LinearLR(0.05, 1.0, 0.0, 100_000)], [2000, 3_000_000]),
+    "CosineWithWarmUpLR": lambda: ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=T),
+    "CosineWithWarmUpLR(lr_end, warmup_lr_init)": lambda: ms_lr.CosineWithWarmUpLR(
+        1e-4, warmup_steps=2000, total_steps=T, lr_end=1e-6, warmup_lr_init=1e-7),
+    "CosineWithWarmUpLR(decay_steps before the floor)": lambda: ms_lr.CosineWithWarmUpLR(
+        1e-4, warmup_steps=2000, total_steps=T, decay_steps=3_000_000, lr_end=1e-6),
+    "LinearWithWarmUpLR": lambda: ms_lr.LinearWithWarmUpLR(1e-4, total_steps=T, warmup_steps=2000),
+    "PolynomialWithWarmUpLR(power 1)": lambda: ms_lr.PolynomialWithWarmUpLR(1e-4, total_steps=T, warmup_steps=2000),
+}
+
+
+def _marks(schedule):
+    marks = [0, 2000, 3_000_000, T, T + 2000, 2 * T, 2 * T + 2000] + schedule.boundaries(INT32_MAX)
+    return [m for m in marks if m <= INT32_MAX]
+
+
+@pytest.mark.parametrize("name", LONG)
+def test_a_warmup_and_long_phases_are_one_table_within_the_contract_through_2_31(name):
+    schedule = LONG[name]()
+    native = getattr(schedule, "native", schedule)
+    assert native.phase_lr is not None and not schedule.tabulated, name
+    rng = np.random.default_rng(3)
+    steps = np.unique(np.concatenate([np.arange(max(m - 3, 0), min(m + 4, INT32_MAX + 1)) for m in _marks(schedule)]
+                                     + [rng.integers(0, INT32_MAX, 3000, endpoint=True), [INT32_MAX]]))
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=name)
+    with tempfile.TemporaryDirectory() as folder:
+        table = graph_primitives(schedule, folder)
+    composed = LONG[name]()
+    getattr(composed, "native", composed).phase_lr = None
+    with tempfile.TemporaryDirectory() as folder:
+        formula = graph_primitives(composed, folder)
+    # Never more kernels than the composition; fewer wherever a floor or a warmup's start is 0 (counted here).
+    assert "SearchSorted" in table.primitives and table.kernels <= formula.kernels, (name, table, formula)
+
+
+def test_phases_are_left_out_where_they_would_not_hold():
+    cosine = ms_lr.CosineAnnealingLR(0.1, T)
+    # A falling warmup (the one-weight form would cancel), a cosine rising to a floor above its base, a period too
+    # short for a table of waves (its formula is shorter), two half-waves, a wave of a fractional length.
+    assert ms_lr.LinearWarmup(cosine, 2000, start_lr=0.5).phase_lr is None
+    assert ms_lr.CosineAnnealingLR(0.01, T, eta_min=0.1).phases() is None
+    assert ms_lr.CosineAnnealingLR(0.1, 100_000).phases() is None
+    assert ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=T, num_cycles=1.0).phase_lr is None
+    assert ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=T, num_cycles=0.3).phase_lr is None
+    assert ms_lr.PolynomialLR(0.1, T, 2.0).phases() is None and ms_lr.PolynomialLR(0.1, T, cycle=True).phases() is None
+    # A schedule without phases keeps the composition.
+    assert ms_lr.LinearWarmup(ms_lr.ExponentialLR(0.1, 0.999999), 2000).phase_lr is None
+
+
+@settings(max_examples=40, deadline=None)
+@given(warmup=st.integers(1, 10**6), length=st.integers(2**19, INT32_MAX), base=st.floats(1e-6, 10.0),
+       floor=st.just(0.0) | st.floats(1e-6, 1.0), start=st.just(0.0) | st.floats(1e-6, 1.0), hold=st.booleans(),
+       prefix=st.booleans())
+def test_any_warmup_and_cosine_keep_the_contract_as_phases(warmup, length, base, floor, start, hold, prefix):
+    schedule = ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(base, length, base * floor, hold_floor=hold), warmup,
+                                  start_lr=base * start, warmup_prefix=prefix)
+    assert schedule.phase_lr is not None
+    rng = np.random.default_rng(warmup)
+    marks = [0, warmup] + [m for m in range(length, INT32_MAX, length)][:8] + schedule.boundaries(INT32_MAX)[:8]
+    steps = np.unique(np.concatenate([np.clip(np.arange(m - 3, m + 4), 0, INT32_MAX) for m in marks] +
+                                     [rng.integers(0, INT32_MAX, 300, endpoint=True), [INT32_MAX]]))
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=repr(schedule))
+    assert math.isfinite(float(ms_lr.evaluate(schedule, [INT32_MAX])[0]))
