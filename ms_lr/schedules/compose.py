@@ -75,10 +75,10 @@ class SequentialLR(Schedule, reference=sequential):
                              f"got {len(milestones)}: {milestones}")
         self.schedules = nn.CellList(_as_schedules(schedules))
         self.starts = [0] + list(milestones)
-        # Schedules of linear and cosine phases (a warmup and a long cosine) are one table: one search and one
-        # weight instead of every schedule's formula and a select per milestone (14 kernels instead of 15).
+        # Schedules of linear and cosine phases are one table: one search and one weight instead of every
+        # schedule's formula and a select per milestone, where that is faster (see phase_table).
         phases = self.phases()
-        self.phase_lr = phase_table(phases) if phases is not None else None
+        self.phase_lr = phase_table(phases, against_branches=True) if phases is not None else None
 
     def phases(self) -> Optional[List[Phase]]:
         parts: List[Phase] = []

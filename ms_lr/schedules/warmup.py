@@ -118,7 +118,8 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
             # After a schedule of linear and cosine phases the ramp is one more: one table, one weight (a warmup
             # and a long cosine: 11 kernels instead of 14, counted).
             if phases:
-                self.phase_lr = phase_table([ramp_up(0, warmup_steps, start_lr, target)] + phases)
+                self.phase_lr = phase_table([ramp_up(0, warmup_steps, start_lr, target)] + phases,
+                                            against_branches=True)
 
     def value(self, step: Tensor) -> Tensor:
         if self.phase_lr is not None:
