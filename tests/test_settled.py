@@ -236,10 +236,14 @@ def _lookup_matches_formula(table, formula, steps, mode):
         looked_up, computed = ms_lr.evaluate(table, steps), ms_lr.evaluate(formula, steps)
     finally:
         ms.set_context(mode=ms.GRAPH_MODE)
+    # Below float32's smallest normal number both are the contract's 0: MindSpore's CPU Pow gives a subnormal or 0
+    # for the same input depending on where it sits in a vector (see _formula_step_by_step), and the table is one
+    # vector (a StepLR past its settle step held 1e-39 in one run, 0 in others).
+    normal = [np.where(np.abs(values) < TINY, 0.0, values) for values in (looked_up, computed)]
     if mode == ms.PYNATIVE_MODE:
-        assert np.array_equal(looked_up, computed), repr(table)
+        assert np.array_equal(*normal), repr(table)
     else:
-        assert np.allclose(looked_up, computed, rtol=1.2e-7, atol=0), repr(table)
+        assert np.allclose(*normal, rtol=1.2e-7, atol=0), repr(table)
     return looked_up
 
 
