@@ -140,7 +140,8 @@ def phase_table(phases: Sequence[Phase], against_branches: bool = False) -> Opti
     return table
 
 
-def warmup_phases(warmup: int, start_lr: float, end_lr: float, after: Sequence[Phase]) -> Optional[PhaseLr]:
+def warmup_phases(warmup: int, start_lr: float, end_lr: float, after: Sequence[Phase],
+                  against_branches: bool = False) -> Optional[PhaseLr]:
     """A linear warmup of ``warmup >= 0`` steps from ``start_lr`` to ``end_lr``, then ``after`` (phases from step
     ``warmup`` on), as one table (:func:`phase_table`)."""
-    return phase_table(([ramp_up(0, warmup, start_lr, end_lr)] if warmup else []) + list(after))
+    return phase_table(([ramp_up(0, warmup, start_lr, end_lr)] if warmup else []) + list(after), against_branches)

@@ -8,7 +8,7 @@ from ms_lr.core.arguments import Lr, Steps
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats, shifted
 from ms_lr.graph.constants import f32, i32
-from ms_lr.graph.phases import Phase, phase_table, phases_from, ramp_up, shifted_phases
+from ms_lr.graph.phases import Phase, phases_from, shifted_phases, warmup_phases
 from ms_lr.graph.weights import Ramp, warmed
 from ms_lr.reference.warmup import constant_warmup, linear_warmup
 
@@ -43,13 +43,10 @@ class _Warmup(Schedule, abstract=True):
             return None if after is None else after.not_before(self.warmup_steps)
         return shifted(after, self.warmup_steps)
 
-    def _after_phases(self) -> Optional[List[Phase]]:
-        """``after``'s phases (:meth:`Schedule.phases`) from step ``warmup_steps`` on, or ``None``."""
-        after = self.after.phases() if self.after_constant is None and self.warmup_steps else None
-        if after is None:
-            return None
-        return shifted_phases(after, self.warmup_steps) if self.warmup_prefix else \
-            phases_from(after, self.warmup_steps)
+    def _from_warmup_end(self, phases: List[Phase]) -> List[Phase]:
+        """``after``'s ``phases`` (:meth:`Schedule.phases`) from step ``warmup_steps`` on, as the warmup runs it."""
+        return shifted_phases(phases, self.warmup_steps) if self.warmup_prefix else \
+            phases_from(phases, self.warmup_steps)
 
     def _first_after_value(self) -> float:
         """``after`` at its own step 0, from its float32 cell (evaluated eagerly, no graph compiled)."""
@@ -108,18 +105,18 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
         self._setup(after, warmup_steps, warmup_prefix)
         self.ramp = self.phase_lr = None
         if warmup_steps:
-            phases = self._after_phases()
+            phases = self.after.phases() if self.after_constant is None else None
             # The ramp's target comes from after's own phases or cell, not from the reference it is checked against.
             if end_lr is not None:
                 target = end_lr
             else:
-                target = self.after.phases()[0].first_value() if phases else self._first_after_value()
+                target = phases[0].first_value() if phases else self._first_after_value()
             self.ramp = Ramp(start_lr, target, warmup_steps)
             # After a schedule of linear and cosine phases the ramp is one more: one table, one weight (a warmup
             # and a long cosine: 11 kernels instead of 14, counted).
             if phases:
-                self.phase_lr = phase_table([ramp_up(0, warmup_steps, start_lr, target)] + phases,
-                                            against_branches=True)
+                self.phase_lr = warmup_phases(warmup_steps, start_lr, target, self._from_warmup_end(phases),
+                                              against_branches=True)
 
     def value(self, step: Tensor) -> Tensor:
         if self.phase_lr is not None:
