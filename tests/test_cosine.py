@@ -38,6 +38,10 @@ SCHEDULES = {
                                                                            warmup_steps=100, gamma=0.9),
     "seed000-decay-under-floor": lambda: ms_lr.CosineAnnealingWarmupRestarts(10, 2.0, max_lr=0.1, min_lr=0.05,
                                                                            warmup_steps=2, gamma=0.5),
+    # The last cycle's end is past 2**31 - 1 and 2**31 - 1 only 27% into its cosine: its anchor moves back a period
+    # (no shift of the steps), and negative steps are a phase of the table (no clamp).
+    "seed000-last-anchor-moved": lambda: ms_lr.CosineAnnealingWarmupRestarts(12345, 1.5, max_lr=0.1, min_lr=1e-4,
+                                                                           warmup_steps=1234, gamma=0.9),
     # No warmup: step 0 (min_lr) is a phase of its own in the phase table.
     "seed000-no-warmup-decay": lambda: ms_lr.CosineAnnealingWarmupRestarts(7, 1.5, max_lr=0.1, min_lr=1e-4,
                                                                          gamma=0.9),

@@ -74,6 +74,40 @@ def test_an_anchor_past_2_31_shifts_the_table_and_keeps_the_steps_left_exact():
     assert_close(_lr(table, steps), _expected(pieces, steps), context="shifted")
 
 
+def test_an_anchor_past_2_31_moves_back_a_whole_period_where_the_range_reaches_little_of_its_cosine():
+    # A cosine from step 1.9e9 to 2.9e9: 2**31 - 1 is 25% into it. Moved back 2e9 steps (x by pi, sin**2 unchanged),
+    # its anchor is in the int32 range: no step is shifted, and negative steps get a phase (no clamp either).
+    end = 2_900_000_000
+    pieces = [(0, "ramp", (1000, 0.0, 0.1)), (1000, "held", (0.1,)),
+              (1_900_000_000, "cosine down", (end, 0.0, 0.1))]
+    table = PhaseLr([ramp_up(0, 1000, 0.0, 0.1), held(1000, 0.1), cosine_down(1_900_000_000, end, 0.0, 0.1)])
+    assert table.table.shift == 0 and table.takes_negative_steps
+    steps = np.unique(np.concatenate([_steps(pieces, np.random.default_rng(5)),
+                                      np.arange(INT32_MAX - 2000, INT32_MAX + 1)]))
+    assert_close(_lr(table, steps), _expected(pieces, steps), context="moved anchor")
+
+
+@pytest.mark.parametrize("first, end, why", [
+    (1_200_000_000, 2_200_000_000, "2**31 - 1 is 95% into the cosine: the moved x would lose precision near pi"),
+    (1_650_000_000, 3_650_000_000, "25% in, but the moved anchor is further than the int32 range from 2**31 - 1"),
+])
+def test_an_anchor_past_2_31_shifts_the_steps_where_moving_it_would_not_hold(first, end, why):
+    pieces = [(0, "ramp", (first, 0.0, 0.1)), (first, "cosine down", (end, 0.0, 0.1))]
+    table = PhaseLr([ramp_up(0, first, 0.0, 0.1), cosine_down(first, end, 0.0, 0.1)])
+    assert table.table.shift == end - INT32_MAX and not table.takes_negative_steps, why
+    steps = _steps(pieces, np.random.default_rng(6))
+    assert_close(_lr(table, steps), _expected(pieces, steps), context=why)
+
+
+def test_warmup_restarts_with_a_moved_last_anchor_launch_neither_the_shift_nor_the_clamp():
+    with tempfile.TemporaryDirectory() as moved_ir, tempfile.TemporaryDirectory() as shifted_ir:
+        # 2**31 - 1 is 27% into the last cosine: the anchor moves; at 46% (the bench's restarts) the steps shift.
+        moved = graph_primitives(ms_lr.CosineAnnealingWarmupRestarts(12345, 1.5, 0.1, 1e-4, 1234, 0.9), moved_ir)
+        shifted = graph_primitives(ms_lr.CosineAnnealingWarmupRestarts(1000, 1.5, 0.1, 1e-4, 100, 0.9), shifted_ir)
+    assert shifted.sequence[:3] == ("Maximum", "Sub", "SearchSorted") and shifted.kernels == 13, shifted
+    assert moved.sequence == shifted.sequence[2:] and moved.kernels == 11, moved
+
+
 def test_a_table_kernel_count_leaves_out_what_its_phases_do_not_need():
     with tempfile.TemporaryDirectory() as lines, tempfile.TemporaryDirectory() as cosines, \
             tempfile.TemporaryDirectory() as mixed:
@@ -84,9 +118,10 @@ def test_a_table_kernel_count_leaves_out_what_its_phases_do_not_need():
         # A floor above 0 under a warmup from 0: the lows and the rises differ by phase, both gathered.
         floor = graph_primitives(ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=5_000_000,
                                                           lr_end=1e-6), mixed)
-    assert line.sequence == ("Maximum", "SearchSorted", "Gather", "Sub", "Cast", "Gather", "Mul", "Mul"), line
-    assert cosine.kernels == 11 and {"Sin", "Maximum"} <= set(cosine.primitives), cosine
-    assert floor.kernels == 13 and floor.sequence.count("Gather") == 4 and "Addcmul" in floor.primitives, floor
+    # No clamp of the step in front: negative steps are a phase of the table (see below).
+    assert line.sequence == ("SearchSorted", "Gather", "Sub", "Cast", "Gather", "Mul", "Mul"), line
+    assert cosine.kernels == 10 and {"Sin", "Maximum"} <= set(cosine.primitives), cosine
+    assert floor.kernels == 12 and floor.sequence.count("Gather") == 4 and "Addcmul" in floor.primitives, floor
 
 
 T = 5_000_000
@@ -109,6 +144,34 @@ LONG = {
     "LinearWithWarmUpLR": lambda: ms_lr.LinearWithWarmUpLR(1e-4, total_steps=T, warmup_steps=2000),
     "PolynomialWithWarmUpLR(power 1)": lambda: ms_lr.PolynomialWithWarmUpLR(1e-4, total_steps=T, warmup_steps=2000),
 }
+
+
+LONG_NAMES = sorted(LONG)
+
+
+@pytest.mark.parametrize("name", LONG_NAMES)
+@pytest.mark.parametrize("dtype", [np.int32, np.int64, np.float32])
+def test_negative_steps_give_the_value_at_step_0_without_a_clamp_where_the_table_has_a_phase_for_them(name, dtype,
+                                                                                                     mode):
+    schedule = LONG[name]()
+    first = schedule(Tensor(np.array([0], dtype=dtype))).asnumpy()
+    negative = schedule(Tensor(np.array([-1, -7, -2**31, -1_234_567_890], dtype=dtype))).asnumpy()
+    np.testing.assert_array_equal(negative, np.repeat(first, 4))
+    if dtype is np.int32 and mode == "graph" and schedule.takes_negative_steps:
+        # The clamp it spares is exactly the one kernel a schedule without the phase launches first.
+        clamped = LONG[name]()
+        clamped.takes_negative_steps = False
+        with tempfile.TemporaryDirectory() as unclamped_ir, tempfile.TemporaryDirectory() as clamped_ir:
+            unclamped = graph_primitives(LONG[name](), unclamped_ir)    # fresh: a compiled graph saves no IR
+            with_clamp = graph_primitives(clamped, clamped_ir)
+        assert with_clamp.sequence == ("Maximum",) + unclamped.sequence, (unclamped, with_clamp)
+
+
+def test_which_long_tables_take_negative_steps():
+    # Those whose x is 0 at step 0 (a warmup from its low) and whose steps are not shifted; the doubling restarts
+    # end their last cycle past 2**31 - 1 where its anchor cannot move (k - anchor would pass the int32 range).
+    taking = {name for name in LONG_NAMES if LONG[name]().takes_negative_steps}
+    assert taking == set(LONG_NAMES) - {"LinearWarmup(SGDR x2)", "LinearWarmup(warmup restarts)"}, taking
 
 
 # Cosines whose phases differ in both low and rise stay compositions: one chain of a search and four gathers is not

@@ -15,13 +15,14 @@ from typing import Annotated, Any, Callable, Optional, Sequence
 import numpy as np
 
 __all__ = [
-    "INT32_MAX", "FLOAT32_MAX", "FLOAT32_TINY", "Rule", "IntRule", "RealRule", "Float32Rule", "LrRule", "ScaleRule",
-    "MomentumRule", "ChoiceRule", "FlagRule",
+    "INT32_MAX", "INT32_MIN", "FLOAT32_MAX", "FLOAT32_TINY", "Rule", "IntRule", "RealRule", "Float32Rule", "LrRule",
+    "ScaleRule", "MomentumRule", "ChoiceRule", "FlagRule",
     "IntListRule", "FunctionRule", "LrTableRule", "OptionalRule", "Lr", "Steps", "PositiveSteps", "Decay", "Milestones",
     "check_lr_fits", "check_growth", "check_at_most",
 ]
 
 INT32_MAX = 2**31 - 1
+INT32_MIN = -2**31
 FLOAT32_MAX = float(np.finfo(np.float32).max)
 # float32's smallest normal number. Below it values are subnormal, and devices (and some of MindSpore's CPU worker
 # threads) flush them to 0: an lr there would be 0 on one run and not on another.

@@ -107,6 +107,12 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
     #: Whether the graph gathers the schedule's values from a table (it settles or repeats near:
     #: :mod:`ms_lr.core.settled`).
     tabulated: bool = False
+    #: The schedule's lr as one table of linear and cosine phases (:class:`ms_lr.graph.phases.PhaseLr`), where
+    #: :meth:`value` is that table's; ``None`` for other formulas.
+    phase_lr: Any = None
+    #: Whether the compiled graph gives every negative int32 step the value at step 0 by itself (a phase table with
+    #: a phase for them), so that :meth:`construct` passes an optimizer's int32 ``global_step`` without clamping it.
+    takes_negative_steps: bool = False
 
     def __init_subclass__(cls, reference: Optional[Callable] = None, abstract: bool = False, registered: bool = True,
                           torch: Optional[str] = None, operator: Optional[str] = None,
@@ -158,10 +164,11 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
         return super().__call__(step_tensor(global_step), *args, **kwargs)
 
     def construct(self, global_step: Tensor) -> Tensor:
-        return self.at(to_step(global_step))
+        return self.at(to_step(global_step, self.takes_negative_steps))
 
     def value(self, step: Tensor) -> Tensor:
-        """The learning rate at ``step``, an int32 tensor already clamped to ``[0, 2**31 - 1]``: the formula."""
+        """The learning rate at ``step``, an int32 tensor already clamped to ``[0, 2**31 - 1]`` (any int32 step where
+        :meth:`holds_negative_steps`): the formula."""
         raise NotImplementedError
 
     def at(self, step: Tensor) -> Tensor:
@@ -187,6 +194,11 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
             # Steps before start index themselves; later ones fall back by whole periods (exact int32).
             index = ops.minimum(step, start) + ops.floor_mod(ops.maximum(step - start, 0), period)
         return ops.gather(self.lookup_values, index, 0)
+
+    def holds_negative_steps(self) -> bool:
+        """Whether :meth:`value` gives every negative int32 step the value at step 0 by itself (a phase table with a
+        phase for them); then, untabulated, the schedule does not clamp an int32 step first."""
+        return self.phase_lr is not None and self.phase_lr.takes_negative_steps
 
     def repeats(self) -> Optional[Repeats]:
         """Where the values start repeating: ``Repeats(start, period)`` if from step ``start`` on the value at
@@ -423,6 +435,8 @@ def _declare_arguments(cls: type, renamed: Dict[str, str]) -> None:
         if table is not None:
             self.lookup_values, self.lookup_repeats, self.lookup_fold, self.lookup_plateau = table
             self.tabulated = True
+        elif self.holds_negative_steps():
+            self.takes_negative_steps = True
 
     # help() and inspect.signature show what each argument is (``base_lr: float >= 0``), not the rule objects.
     checked_init.__signature__ = signature.replace(parameters=[

@@ -24,11 +24,15 @@ _NARROW_INTS = (ms.int8, ms.int16, ms.uint8, ms.uint16)
 _FLOAT32_BELOW_2_31 = float(np.nextafter(np.float32(2.0**31), np.float32(0)))
 
 
-def to_step(global_step: Tensor) -> Tensor:
-    """Clamp a step tensor of any real dtype to int32 ``[0, 2**31 - 1]`` (branch-free; the dtype is static)."""
+def to_step(global_step: Tensor, negative_steps_held: bool = False) -> Tensor:
+    """Clamp a step tensor of any real dtype to int32 ``[0, 2**31 - 1]`` (branch-free; the dtype is static).
+
+    ``negative_steps_held``: the schedule's graph itself gives every negative int32 step the value at step 0 (a
+    phase table with a phase for them), so an int32 step, an optimizer's ``global_step``, passes unchanged (one
+    kernel fewer per step); other dtypes are still converted and clamped."""
     dtype = global_step.dtype
     if dtype == ms.int32:
-        return ops.maximum(global_step, 0)
+        return global_step if negative_steps_held else ops.maximum(global_step, 0)
     if dtype in _NARROW_INTS:
         # Widen first: compared in its own dtype, the bound 2**31 - 1 would wrap (to -1 for int8).
         return ops.maximum(ops.cast(global_step, ms.int32), 0)

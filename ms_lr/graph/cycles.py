@@ -3,6 +3,7 @@
 Cycle positions are integer arithmetic on int32 steps, so every restart lands on its exact step; floating point
 enters only for the phase inside a cycle.
 """
+import math
 from fractions import Fraction
 from typing import Callable, List, Optional, Sequence, Tuple
 
@@ -96,34 +97,70 @@ class AnchoredPhases(GraphBlock):
     """Consecutive phases of int32 steps, each with an anchor step and a float32 scale: :meth:`at` gives the phase
     holding a step and ``x = (step - anchor) * scale``, the difference an exact int32.
 
-    Phase ``i`` runs from ``starts[i]`` (``starts[0] == 0``, non-decreasing; an empty phase is skipped) to the next
-    start. An anchor at a phase's end is the steps remaining, at its start the steps done, so either keeps its
-    relative precision where it approaches 0. The last phase may end past ``2**31 - 1`` (a cycle the int32 range
-    cuts): steps, starts and anchors are then shifted down by that excess, so all stay int32 and each difference is
-    exact, as long as no phase is longer than the int32 range.
+    Phase ``i`` runs from ``starts[i]`` (non-decreasing; an empty phase is skipped) to the next start. The first
+    start is 0, or ``-2**31`` for a table that gives negative steps a phase of their own (one with scale 0, which
+    spares the schedule its clamp of the step). An anchor at a phase's end is the steps remaining, at its start the
+    steps done, so either keeps its relative precision where it approaches 0.
+
+    A phase may end past ``2**31 - 1`` (a cycle the int32 range cuts), its anchor at its end beyond the int32 range.
+    Where its weight is periodic in ``x`` (``periods[i]`` steps: a cosine's ``sin(x)**2``, period ``pi``), the anchor
+    moves back by a whole period and the scale changes sign, which leaves the weight unchanged (``sin**2`` is even)
+    and ``x`` negative, as a cosine's is, if the moved differences fit int32 and the weight loses no precision over
+    the steps the range reaches (see :func:`_moved_anchor`). Otherwise steps, starts and anchors are all shifted down
+    by the excess (one kernel more), so all stay int32 and each difference is exact, as long as no phase is longer
+    than the int32 range.
     """
 
-    def __init__(self, starts: Sequence[int], anchors: Sequence[int], scales: Sequence[float]):
+    def __init__(self, starts: Sequence[int], anchors: Sequence[int], scales: Sequence[float],
+                 periods: Optional[Sequence[int]] = None):
         super().__init__()
-        self.shift = max(max(anchors) - INT32_MAX, 0)
         lasts = [following - 1 for following in starts[1:]] + [INT32_MAX]
+        anchors, scales = zip(*(_moved_anchor(first, last, anchor, scale, period)
+                                for first, last, anchor, scale, period in
+                                zip(starts, lasts, anchors, scales, periods or [0] * len(starts))))
+        self.shift = max(max(anchors) - INT32_MAX, 0)
         if self.shift > INT32_MAX or any(max(abs(anchor - first), abs(anchor - last)) > INT32_MAX
                                          for first, last, anchor in zip(starts, lasts, anchors)):
             raise ValueError(f"a phase reaches further than the int32 range from its anchor (anchors up to "
                              f"{max(anchors):,})")
+        if self.shift and starts[0] < 0:
+            raise ValueError("a table whose steps are shifted has no phase for negative steps (the shift would wrap "
+                             "them)")
         self.shift_step = i32(self.shift)
         self.search = SortedSteps([start - self.shift for start in starts])
         self.anchors = Tensor(np.array([anchor - self.shift for anchor in anchors], dtype=np.int32))
         self.scales = Tensor(np.array(scales, dtype=np.float32))
 
     def at(self, step: Tensor) -> Tuple[Tensor, Tensor]:
-        """``(phase, x)`` of int32 ``step`` >= 0: the phase's index (per-phase constants are gathered with it) and
-        the float32 ``(step - anchor) * scale``."""
+        """``(phase, x)`` of int32 ``step`` (``>= 0``, or any where the table starts at ``-2**31``): the phase's index
+        (per-phase constants are gathered with it) and the float32 ``(step - anchor) * scale``."""
         if self.shift:
             step = step - self.shift_step
         phase = self.search.entry_of(step)
         x = ops.cast(step - ops.gather(self.anchors, phase, 0), ms.float32) * ops.gather(self.scales, phase, 0)
         return phase, x
+
+
+def _moved_anchor(first: int, last: int, anchor: int, scale: float, period: int) -> Tuple[int, float]:
+    """``(anchor, scale)``, or for an anchor past ``2**31 - 1`` of a weight periodic every ``period`` steps, the
+    anchor a whole period earlier and the scale negated, where the phase's steps ``first .. last`` stay within the
+    int32 range of it and the weight keeps the precision of the anchor at the end.
+
+    Anchored at its end, a cosine's ``x`` lies in ``[-pi/2, 0)``; moved a period back and negated, ``-(x + pi)`` lies
+    in ``(-pi, -pi/2]`` and ``sin(x)**2`` is the same number. The float32 ``x`` carries a rounding relative to ``x``,
+    which moves ``sin(x)**2`` by a relative ``2 |x cot x|`` times it: at most 2 roundings for every ``x`` in
+    ``[-pi/2, 0)``, but without bound toward ``-pi`` (the cycle's trough, which the moved anchor puts far from 0). So
+    the anchor moves only where ``|x cot x| <= 1`` at the phase's last step (``|x| <= 2.03``: the range reaches at
+    most 29% into the cosine, as for warm restarts whose last cycle starts a little before ``2**31``)."""
+    if anchor <= INT32_MAX or not period:
+        return anchor, scale
+    moved = anchor - period * -(-(anchor - INT32_MAX) // period)
+    if max(abs(moved - first), abs(moved - last)) > INT32_MAX:
+        return anchor, scale
+    x = (last - moved) * scale
+    if math.sin(x) == 0.0 or abs(x * math.cos(x) / math.sin(x)) > 1.0:
+        return anchor, scale
+    return moved, -scale
 
 
 class EntryConstant(GraphBlock):

@@ -12,14 +12,16 @@ A warmup, a cosine decay, a linear decay and the floor held after them are each 
 - a held floor has scale 0: ``x = 0``, weight 0.
 
 The lr is ``low + rise * w`` (one ``Addcmul``); each phase may have its own ``low`` and ``rise`` (gathered, where they
-differ). A table of linear phases only leaves out the sine and the maximum.
+differ). A table of linear phases only leaves out the sine and the maximum. Where the first phase's weight is 0 at
+step 0 (a warmup from its low, a held start) and no step is shifted, negative steps get a phase of their own at that
+value, so the schedule need not clamp its step first (one kernel fewer).
 """
 import math
 from typing import List, NamedTuple, Optional, Sequence
 
 from mindspore import Tensor, ops
 
-from ms_lr.core.arguments import INT32_MAX
+from ms_lr.core.arguments import INT32_MAX, INT32_MIN
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32
 from ms_lr.graph.cycles import AnchoredPhases, EntryConstant
@@ -39,13 +41,16 @@ MAX_PHASES = 4096
 
 class Phase(NamedTuple):
     """One phase from step ``start`` on: ``x = (k - anchor) * scale``, the lr ``low + rise * max(x, sin(x)**2)``.
-    ``cosine`` says whether its weight is the sine's (False: the line's, ``x`` itself)."""
+    ``cosine`` says whether its weight is the sine's (False: the line's, ``x`` itself); ``period`` is the number of
+    steps by which the anchor can move without changing the weight (a cosine's ``2 D``: ``x`` moves by ``pi``, the
+    period of ``sin(x)**2``), 0 for a line."""
     start: int
     anchor: int
     scale: float
     low: float
     rise: float
     cosine: bool
+    period: int = 0
 
     def first_value(self) -> float:
         """The lr at the phase's first step, in float64."""
@@ -65,12 +70,12 @@ def linear_down(start: int, end: int, low: float, high: float) -> Phase:
 
 def cosine_down(start: int, end: int, low: float, high: float) -> Phase:
     """A half-cosine from ``high`` at ``start`` to ``low`` at ``end``."""
-    return Phase(start, end, math.pi / (2.0 * (end - start)), low, high - low, True)
+    return Phase(start, end, math.pi / (2.0 * (end - start)), low, high - low, True, 2 * (end - start))
 
 
 def cosine_up(trough: int, length: int, low: float, high: float) -> Phase:
     """A half-cosine from ``low`` at ``trough`` back up to ``high`` at ``trough + length``."""
-    return Phase(trough, trough, -math.pi / (2.0 * length), low, high - low, True)
+    return Phase(trough, trough, -math.pi / (2.0 * length), low, high - low, True, 2 * length)
 
 
 def held(start: int, low: float) -> Phase:
@@ -80,14 +85,25 @@ def held(start: int, low: float) -> Phase:
 
 class PhaseLr(GraphBlock):
     """The lr of consecutive :class:`Phase` s (``phases[0].start == 0``, starts non-decreasing), every ``rise >= 0``
-    (``low + rise * w`` does not cancel)."""
+    (``low + rise * w`` does not cancel). Phases starting past ``2**31 - 1`` are never reached and left out.
+
+    ``takes_negative_steps``: whether :meth:`at` gives every negative step the value at step 0 (its table has a
+    phase for them), so the schedule need not clamp its step below."""
 
     def __init__(self, phases: Sequence[Phase]):
         super().__init__()
         if phases[0].start != 0 or any(p.rise < 0 for p in phases if p.scale):
             raise ValueError(f"phases must start at step 0 and rise from their low: {list(phases)}")
-        self.table = AnchoredPhases([p.start for p in phases], [p.anchor for p in phases],
-                                    [p.scale for p in phases])
+        phases = [p for p in phases if p.start <= INT32_MAX]
+        self.table = _anchored(phases)
+        first = phases[0]
+        # x is 0 at step 0, so the lr there is the first phase's low: a phase of scale 0 from -2**31 gives every
+        # negative step that value (its anchor -2**31 keeps their differences in int32). A shifted table would
+        # wrap them; it keeps the clamp.
+        self.takes_negative_steps = not self.table.shift and (first.anchor == 0 or first.scale == 0.0)
+        if self.takes_negative_steps:
+            phases = [Phase(INT32_MIN, INT32_MIN, 0.0, first.low, first.rise, False)] + phases
+            self.table = _anchored(phases)
         self.cosine = any(p.cosine for p in phases)
         lows = [p.low for p in phases]
         # A held phase's weight is 0, so any rise serves it: its neighbour's, which may spare the gather.
@@ -101,7 +117,7 @@ class PhaseLr(GraphBlock):
         self.one = f32(1.0)
 
     def at(self, step: Tensor) -> Tensor:
-        """The lr at int32 ``step >= 0``."""
+        """The lr at int32 ``step >= 0`` (any int32 step where ``takes_negative_steps``)."""
         phase, x = self.table.at(step)
         if self.cosine:
             sine = ops.sin(x)
@@ -109,6 +125,11 @@ class PhaseLr(GraphBlock):
         if self.lows is None:
             return x * self.rises.at(phase)
         return _ADDCMUL(self.lows.at(phase), x, self.rises.at(phase), self.one)
+
+
+def _anchored(phases: Sequence[Phase]) -> AnchoredPhases:
+    return AnchoredPhases([p.start for p in phases], [p.anchor for p in phases], [p.scale for p in phases],
+                          [p.period for p in phases])
 
 
 def shifted_phases(phases: Sequence[Phase], by: int) -> List[Phase]:

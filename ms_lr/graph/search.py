@@ -5,6 +5,7 @@ import mindspore as ms
 import numpy as np
 from mindspore import Tensor, ops
 
+from ms_lr.core.arguments import INT32_MIN
 from ms_lr.core.blocks import GraphBlock
 
 __all__ = ["SortedSteps"]
@@ -26,12 +27,15 @@ class SortedSteps(GraphBlock):
     def __init__(self, steps: Sequence[int]) -> None:
         super().__init__()
         table = np.asarray(steps, dtype=np.int64).reshape(-1)
-        self.below = Tensor(table - 1).astype("int32")
+        # A table from -2**31 (a phase for negative steps) holds every int32 step: entry_of serves it, count_up_to
+        # would need a step below the int32 range.
+        self.below = Tensor(table - 1).astype("int32") if table[0] > INT32_MIN else None
         # For entry_of: the first step is at or below every step searched, so counting it only adds 1.
         self.later_below = Tensor(table[1:] - 1).astype("int32") if table.size > 1 else None
 
     def count_up_to(self, step: Tensor) -> Tensor:
-        """The number of table steps ``<= step`` (int32, the shape of ``step``)."""
+        """The number of table steps ``<= step`` (int32, the shape of ``step``), for a table starting above
+        ``-2**31``."""
         return _SEARCH(self.below, step)
 
     def entry_of(self, step: Tensor) -> Tensor:

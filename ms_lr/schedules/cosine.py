@@ -135,9 +135,12 @@ class CosineAnnealingWarmRestarts(Schedule, reference=cosine_warm_restarts,
         scales = [math.pi / (2.0 * length) for length in cycles.cycle_lengths]
         self.ends = Endpoints(eta_min, base_lr)
         # Growing cycles that fall to eta_min, none longer than the int32 range: each cycle is a phase anchored at
-        # its end, x = (k - end) * scale (the steps remaining, exact), one kernel fewer than start and length.
+        # its end, x = (k - end) * scale (the steps remaining, exact), one kernel fewer than start and length. The
+        # weight sin(x)**2 repeats every 2 T_i steps, which lets the last cycle's end past 2**31 - 1 move back into
+        # the int32 range (no shift of the step: another kernel fewer) where that keeps its precision.
         self.to_ends = AnchoredPhases(cycles.start_steps,
-                                      [s + t for s, t in zip(cycles.start_steps, cycles.cycle_lengths)], scales) \
+                                      [s + t for s, t in zip(cycles.start_steps, cycles.cycle_lengths)], scales,
+                                      [2 * t for t in cycles.cycle_lengths]) \
             if not (cycles.single or cycles.overlong or self.ends.form == "two-weight") else None
         if self.to_ends is None:
             self.scales = EntryConstant(scales)
@@ -231,7 +234,8 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         one_weight = self.ends.form != "two-weight"
         rises = [peak - min_lr for peak in peaks]
         # Where every cycle is in the table (no periodic tail, none longer than the int32 range) and rises from
-        # min_lr, the warmups and the cosines are phases of one table: 13 kernels instead of 18 (counted).
+        # min_lr, the warmups and the cosines are phases of one table: 13 kernels instead of 18 (counted), 11 where the
+        # last cycle's anchor moves back into the int32 range (no shift of the step, and no clamp).
         self.rising = _rising_phases(self.cycles, warmup_steps, min_lr, peaks) \
             if one_weight and not self.cycles.periodic_tail and not self.cycles.overlong else None
         self.phase_lr = PhaseLr(self.rising) if self.rising is not None else None

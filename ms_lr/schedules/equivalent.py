@@ -28,6 +28,9 @@ class Equivalent(Schedule, abstract=True):
     def repeats(self) -> Optional[Repeats]:
         return self.native.repeats()
 
+    def holds_negative_steps(self) -> bool:
+        return self.native.takes_negative_steps
+
     def upper_bound(self) -> Optional[float]:
         return self.native.upper_bound()
 
