@@ -14,6 +14,10 @@ milliseconds, so the pairing cancels it, where medians of separate rounds did no
    without ``ms_lr.share_schedules``.
 3. Every schedule: added us on Dense 16->1 (2 parameters), and on the 49-parameter stack grouped and shared;
    compile time vs a constant lr (5 fresh pairs, target <= 1.3), and the constant lr against itself.
+3b. Where the time goes (CPU): every kernel on the step's timeline, read from MindSpore's profiler
+   (``scripts/timeline.py``, a process per run) for a constant lr, MindSpore's anchor and the sweep's schedule on the
+   grouped, shared step of 2 and 49 parameters: kernels launched per step, threads, the per-kernel cost, what the lr
+   adds.
 4. A realistic step (a small conv net, a few ms per step): every distinct kernel sequence's added time, in percent
    of the step, beside MindSpore's nn.CosineDecayLR and a dynamic_lr per-step list (as MindCV builds); and for the
    torch-style optimizers (PYNATIVE, a jit train step), MindSpore's experimental.optim.lr_scheduler and
@@ -28,9 +32,11 @@ milliseconds, so the pairing cancels it, where medians of separate rounds did no
 markers (as ``make tables`` writes the schedule table): the guide's figures are this script's output, never pasted.
 """
 import argparse
+import json
 import os
 import platform
 import random
+import subprocess
 import sys
 import tempfile
 import time
@@ -70,6 +76,9 @@ def schedules():
         "CosineAnnealingWarmRestarts (T_mult=1)": lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, 1000),
         "CosineAnnealingWarmRestarts (T_mult=2)": lambda: ms_lr.CosineAnnealingWarmRestarts(0.1, 1000, 2),
         "CosineAnnealingWarmupRestarts": lambda: ms_lr.CosineAnnealingWarmupRestarts(1000, 1.5, 0.1, 1e-4, 100, 0.9),
+        # Its last cycle reaches 2**31 - 1 27% into its cosine (the bench's above, 46%): the anchor moves, no shift.
+        "CosineAnnealingWarmupRestarts (last anchor moved)": lambda: ms_lr.CosineAnnealingWarmupRestarts(
+            12345, 1.5, 0.1, 1e-4, 1234, 0.9),
         "LinearWarmup(cosine)": lambda: ms_lr.LinearWarmup(cosine(), 500),
         "ConstantWarmup(const)": lambda: ms_lr.ConstantWarmup(0.1, 500, 0.01),
         "StepLR": lambda: ms_lr.StepLR(0.1, 1000, 0.5),
@@ -385,6 +394,61 @@ def schedule_section(args, sequences):
     return lines
 
 
+TIMELINE_LRS = {"constant lr": "constant", "nn.CosineDecayLR (MindSpore)": "anchor", SWEEP_SCHEDULE: SWEEP_SCHEDULE}
+
+
+def timeline(name, parameters):
+    """``scripts/timeline.py``'s figures for one lr on the grouped, shared step, in a process of its own (MindSpore's
+    profiler is global to a process and leaves its files behind)."""
+    script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "timeline.py")
+    done = subprocess.run([sys.executable, script, name, str(parameters)], capture_output=True, text=True, check=True)
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def timeline_section(args):
+    """The cause of the growth with the parameter count, counted: kernels per step and what each costs, from
+    MindSpore's profiler; the lrs profiled one after another in each run, each in a process of its own."""
+    lines = [f"### Where the time goes: every kernel on the step's timeline (grouped, shared; median over "
+             f"{args.repeats} runs, range)", "",
+             "MindSpore's profiler (CPU) records each kernel's start and run; a kernel's cost is from the end of the "
+             "kernel before it to its own end (the runtime's dispatch and the run), its median over 200 steps. The "
+             "schedule's own kernels are those under its name scope, counted and summed within the same profile "
+             "(the per-kernel cost differs between processes, so a step timed in one process against a step timed "
+             "in another would measure that); MindSpore expands the anchor's scalar ops out of its scope, so its row "
+             "gives the graph's figures only.", "",
+             "| parameters | lr | kernels per step | threads | per kernel (us) | the schedule's kernels | their cost "
+             "per step (us) |", "|---|---|---|---|---|---|---|"]
+    own = {}
+    for parameters in (2, 49):
+        runs = {label: [] for label in TIMELINE_LRS}
+        for _ in range(args.repeats):
+            for label, name in TIMELINE_LRS.items():
+                runs[label].append(timeline(name, parameters))
+        for label, mine in runs.items():
+            row = [str(parameters), label, "/".join(map(str, sorted({run["kernels"] for run in mine}))),
+                   "/".join(map(str, sorted({run["threads"] for run in mine}))),
+                   number_spread([run["per_kernel_us"] for run in mine]), "", ""]
+            own[label, parameters] = [run["per_kernel_us"] for run in mine]
+            if label == SWEEP_SCHEDULE:
+                own[parameters] = [run["schedule_us"] for run in mine]
+                row[5:] = ["/".join(map(str, sorted({run["schedule_kernels"] for run in mine}))),
+                           number_spread(own[parameters])]
+            lines.append("| " + " | ".join(row) + " |")
+            print(lines[-1], flush=True)
+    def growth(label):
+        return np.median(own[label, 49]) / np.median(own[label, 2])
+    lines += ["", f"From 2 to 49 parameters (medians): {SWEEP_SCHEDULE}'s own kernels cost "
+              f"{np.median(own[49]) / np.median(own[2]):.2f}x as much per step; a kernel of its step "
+              f"{growth(SWEEP_SCHEDULE):.2f}x as much, of the constant lr's step {growth('constant lr'):.2f}x, of the "
+              f"anchor's {growth('nn.CosineDecayLR (MindSpore)'):.2f}x."]
+    return lines
+
+
+def number_spread(values):
+    """The median, and the range, unsigned."""
+    return f"{np.median(values):.1f} ({min(values):.1f} to {max(values):.1f})"
+
+
 def ratio_spread(ratios):
     """The median ratio, and the range."""
     return f"{np.median(ratios):.2f} ({min(ratios):.2f} to {max(ratios):.2f})"
@@ -522,8 +586,9 @@ def main():
              f"{args.repeats} runs x {args.cycles} cycles x {args.steps} steps; each timing is the median of the runs "
              f"and their range.", ""]
     sequences = kernel_sequences(anchored())
+    timeline_part = (lambda: timeline_section(args),) if device == "CPU" else ()
     for section in (cause_section, lambda: sweep_section(args), lambda: schedule_section(args, sequences),
-                    lambda: realistic_section(args, sequences)):
+                    *timeline_part, lambda: realistic_section(args, sequences)):
         lines += section() + [""]
     vector, reference = vector_speed()
     lines += ["### Vector evaluation", "", f"vector evaluation, 1,000,000 steps in one call: {vector:.3f} s "

@@ -249,7 +249,7 @@ def test_the_decay_cases_take_the_mix_their_lowest_peak_allows():
 
 
 def test_cycles_that_all_rise_from_min_lr_take_the_phase_table():
-    # The phase table holds every cycle's warmup and cosine (14 kernels for the bench's configuration); a periodic
+    # The phase table holds every cycle's warmup and cosine (13 kernels for the bench's configuration); a periodic
     # tail, a peak that can fall below min_lr or a cycle past the int32 range keeps the cycle table. Both are
     # checked against the reference by the cases above.
     for name in ("seed000-x1.5", "seed000-x1.01-growing", "seed000-decay-above-floor", "seed000-no-warmup-decay"):
