@@ -143,6 +143,12 @@ LONG = {
         1e-4, warmup_steps=2000, total_steps=T, decay_steps=3_000_000, lr_end=1e-6),
     "LinearWithWarmUpLR": lambda: ms_lr.LinearWithWarmUpLR(1e-4, total_steps=T, warmup_steps=2000),
     "PolynomialWithWarmUpLR(power 1)": lambda: ms_lr.PolynomialWithWarmUpLR(1e-4, total_steps=T, warmup_steps=2000),
+    # Lows and rises that differ by phase: four gathers, and still fewer kernels than the composition (12 and 16).
+    "LinearWarmup(cosine, eta_min, from 1e-5)": lambda: ms_lr.LinearWarmup(
+        ms_lr.CosineAnnealingLR(0.1, T, 1e-4), 2000, start_lr=1e-5),
+    "SequentialLR(line, cosine, line)": lambda: ms_lr.SequentialLR(
+        [ms_lr.LinearLR(0.1, 0.001, 1.0, 2000), ms_lr.CosineAnnealingLR(0.1, T),
+         ms_lr.LinearLR(0.05, 1.0, 0.0, 100_000)], [2000, 3_000_000]),
 }
 
 
@@ -174,30 +180,9 @@ def test_which_long_tables_take_negative_steps():
     assert taking == set(LONG_NAMES) - {"LinearWarmup(SGDR x2)", "LinearWarmup(warmup restarts)"}, taking
 
 
-# Cosines whose phases differ in both low and rise stay compositions: one chain of a search and four gathers is not
-# faster than schedules MindSpore runs side by side (ms_lr/graph/phases.py, phase_table).
-BRANCHES = {
-    "LinearWarmup(cosine, eta_min, from 1e-5)": lambda: ms_lr.LinearWarmup(
-        ms_lr.CosineAnnealingLR(0.1, T, 1e-4), 2000, start_lr=1e-5),
-    "SequentialLR(line, cosine, line)": lambda: ms_lr.SequentialLR(
-        [ms_lr.LinearLR(0.1, 0.001, 1.0, 2000), ms_lr.CosineAnnealingLR(0.1, T),
-         ms_lr.LinearLR(0.05, 1.0, 0.0, 100_000)], [2000, 3_000_000]),
-}
-
-
 def _marks(schedule):
     marks = [0, 2000, 3_000_000, T, T + 2000, 2 * T, 2 * T + 2000] + schedule.boundaries(INT32_MAX)
     return [m for m in marks if m <= INT32_MAX]
-
-
-@pytest.mark.parametrize("name", BRANCHES)
-def test_cosines_differing_in_low_and_rise_stay_compositions_within_the_contract(name):
-    schedule = BRANCHES[name]()
-    assert schedule.phases() is not None if isinstance(schedule, ms_lr.SequentialLR) else True
-    assert schedule.phase_lr is None and not schedule.tabulated, name
-    steps = np.unique(np.concatenate([np.arange(max(m - 3, 0), min(m + 4, INT32_MAX + 1)) for m in _marks(schedule)]
-                                     + [np.random.default_rng(4).integers(0, INT32_MAX, 2000), [INT32_MAX]]))
-    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=name)
 
 
 @pytest.mark.parametrize("name", LONG)

@@ -144,25 +144,16 @@ def phases_from(phases: Sequence[Phase], first: int) -> List[Phase]:
     return [p._replace(start=max(p.start, first)) for p in kept]
 
 
-def phase_table(phases: Sequence[Phase], against_branches: bool = False) -> Optional[PhaseLr]:
+def phase_table(phases: Sequence[Phase]) -> Optional[PhaseLr]:
     """``phases`` as one table, or ``None`` where a phase falls (its one-weight form would cancel) or an anchor is
-    further than the int32 range from its steps. ``against_branches``: also ``None`` for a table with cosines whose
-    lows and rises both differ by phase, which is not faster than a composition whose schedules are branches
-    MindSpore runs side by side (a search and four gathers in one chain: on the 2-parameter step a warmup and a
-    cosine to a floor above 0 added +169 us as a table, +147 as the composition; a warmup from 0 and a cosine to 0,
-    two gathers, +71 either way; the lines of ``LinearWithWarmUpLR`` +55 against +71; medians of 3 interleaved runs)."""
+    further than the int32 range from its steps."""
     try:
-        table = PhaseLr(phases)
+        return PhaseLr(phases)
     except ValueError:
         return None
-    if against_branches and table.cosine and table.lows is not None and not table.lows.single and \
-            not table.rises.single:
-        return None
-    return table
 
 
-def warmup_phases(warmup: int, start_lr: float, end_lr: float, after: Sequence[Phase],
-                  against_branches: bool = False) -> Optional[PhaseLr]:
+def warmup_phases(warmup: int, start_lr: float, end_lr: float, after: Sequence[Phase]) -> Optional[PhaseLr]:
     """A linear warmup of ``warmup >= 0`` steps from ``start_lr`` to ``end_lr``, then ``after`` (phases from step
     ``warmup`` on), as one table (:func:`phase_table`)."""
-    return phase_table(([ramp_up(0, warmup, start_lr, end_lr)] if warmup else []) + list(after), against_branches)
+    return phase_table(([ramp_up(0, warmup, start_lr, end_lr)] if warmup else []) + list(after))

@@ -116,8 +116,7 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
             # and a long cosine: 10 kernels instead of 14, counted: no clamp of the step either, negative steps being a
             # phase of the table).
             if phases:
-                self.phase_lr = warmup_phases(warmup_steps, start_lr, target, self._from_warmup_end(phases),
-                                              against_branches=True)
+                self.phase_lr = warmup_phases(warmup_steps, start_lr, target, self._from_warmup_end(phases))
 
     def value(self, step: Tensor) -> Tensor:
         if self.phase_lr is not None:
