@@ -11,7 +11,7 @@ import mindspore as ms
 import numpy as np
 from mindspore import Tensor, ops
 
-from ms_lr.core.arguments import INT32_MAX
+from ms_lr.core.arguments import INT32_MAX, INT32_MIN
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
@@ -97,10 +97,12 @@ class AnchoredPhases(GraphBlock):
     """Consecutive phases of int32 steps, each with an anchor step and a float32 scale: :meth:`at` gives the phase
     holding a step and ``x = (step - anchor) * scale``, the difference an exact int32.
 
-    Phase ``i`` runs from ``starts[i]`` (non-decreasing; an empty phase is skipped) to the next start. The first
-    start is 0, or ``-2**31`` for a table that gives negative steps a phase of their own (one with scale 0, which
-    spares the schedule its clamp of the step). An anchor at a phase's end is the steps remaining, at its start the
-    steps done, so either keeps its relative precision where it approaches 0.
+    Phase ``i`` runs from ``starts[i]`` (``starts[0] == 0``, non-decreasing; an empty phase is skipped) to the next
+    start. An anchor at a phase's end is the steps remaining, at its start the steps done, so either keeps its relative
+    precision where it approaches 0. With ``negative_steps``, a table whose steps are not shifted (below) gives
+    negative steps a phase of their own in front, index 0, with scale 0 (``x = 0``), which spares the schedule its clamp
+    of the step where ``x = 0`` gives the value at step 0; ``takes_negative_steps`` says whether it did, and the given
+    phases' indices then count from 1.
 
     A phase may end past ``2**31 - 1`` (a cycle the int32 range cuts), its anchor at its end beyond the int32 range.
     Where its weight is periodic in ``x`` (``periods[i]`` steps: a cosine's ``sin(x)**2``, period ``pi``), the anchor
@@ -112,7 +114,7 @@ class AnchoredPhases(GraphBlock):
     """
 
     def __init__(self, starts: Sequence[int], anchors: Sequence[int], scales: Sequence[float],
-                 periods: Optional[Sequence[int]] = None):
+                 periods: Optional[Sequence[int]] = None, negative_steps: bool = False):
         super().__init__()
         lasts = [following - 1 for following in starts[1:]] + [INT32_MAX]
         anchors, scales = zip(*(_moved_anchor(first, last, anchor, scale, period)
@@ -123,16 +125,18 @@ class AnchoredPhases(GraphBlock):
                                          for first, last, anchor in zip(starts, lasts, anchors)):
             raise ValueError(f"a phase reaches further than the int32 range from its anchor (anchors up to "
                              f"{max(anchors):,})")
-        if self.shift and starts[0] < 0:
-            raise ValueError("a table whose steps are shifted has no phase for negative steps (the shift would wrap "
-                             "them)")
+        # A shifted table would wrap the most negative steps; it keeps the clamp. The phase for negative steps is
+        # anchored at -2**31, so their differences stay int32.
+        self.takes_negative_steps = negative_steps and not self.shift
+        if self.takes_negative_steps:
+            starts, anchors, scales = [INT32_MIN, *starts], [INT32_MIN, *anchors], [0.0, *scales]
         self.shift_step = i32(self.shift)
         self.search = SortedSteps([start - self.shift for start in starts])
         self.anchors = Tensor(np.array([anchor - self.shift for anchor in anchors], dtype=np.int32))
         self.scales = Tensor(np.array(scales, dtype=np.float32))
 
     def at(self, step: Tensor) -> Tuple[Tensor, Tensor]:
-        """``(phase, x)`` of int32 ``step`` (``>= 0``, or any where the table starts at ``-2**31``): the phase's index
+        """``(phase, x)`` of int32 ``step`` (``>= 0``, or any where ``takes_negative_steps``): the phase's index
         (per-phase constants are gathered with it) and the float32 ``(step - anchor) * scale``."""
         if self.shift:
             step = step - self.shift_step

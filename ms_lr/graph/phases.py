@@ -95,15 +95,14 @@ class PhaseLr(GraphBlock):
         if phases[0].start != 0 or any(p.rise < 0 for p in phases if p.scale):
             raise ValueError(f"phases must start at step 0 and rise from their low: {list(phases)}")
         phases = [p for p in phases if p.start <= INT32_MAX]
-        self.table = _anchored(phases)
         first = phases[0]
-        # x is 0 at step 0, so the lr there is the first phase's low: a phase of scale 0 from -2**31 gives every
-        # negative step that value (its anchor -2**31 keeps their differences in int32). A shifted table would
-        # wrap them; it keeps the clamp.
-        self.takes_negative_steps = not self.table.shift and (first.anchor == 0 or first.scale == 0.0)
+        # Where x is 0 at step 0, the lr there is the first phase's low, and the table's phase for negative steps
+        # (x = 0 too) gives them that value: held at that low.
+        self.table = AnchoredPhases([p.start for p in phases], [p.anchor for p in phases], [p.scale for p in phases],
+                                    [p.period for p in phases], negative_steps=first.anchor == 0 or first.scale == 0.0)
+        self.takes_negative_steps = self.table.takes_negative_steps
         if self.takes_negative_steps:
-            phases = [Phase(INT32_MIN, INT32_MIN, 0.0, first.low, first.rise, False)] + phases
-            self.table = _anchored(phases)
+            phases = [held(INT32_MIN, first.low)] + phases
         self.cosine = any(p.cosine for p in phases)
         lows = [p.low for p in phases]
         # A held phase's weight is 0, so any rise serves it: its neighbour's, which may spare the gather.
@@ -125,11 +124,6 @@ class PhaseLr(GraphBlock):
         if self.lows is None:
             return x * self.rises.at(phase)
         return _ADDCMUL(self.lows.at(phase), x, self.rises.at(phase), self.one)
-
-
-def _anchored(phases: Sequence[Phase]) -> AnchoredPhases:
-    return AnchoredPhases([p.start for p in phases], [p.anchor for p in phases], [p.scale for p in phases],
-                          [p.period for p in phases])
 
 
 def shifted_phases(phases: Sequence[Phase], by: int) -> List[Phase]:
