@@ -56,6 +56,7 @@ FIGURES_END = "<!-- end of performance figures -->"
 
 LAST = 2**31 - 1
 SWEEP_SCHEDULE = "CosineAnnealingWarmupRestarts"
+ANCHOR = "nn.CosineDecayLR (MindSpore)"
 
 
 def factor(k):
@@ -251,9 +252,9 @@ def added(builders, base, args, cycles=None):
         float(np.median([1e6 * np.median(run[base][0]) for run in runs]))
 
 
-def spread(values):
-    """The median, and the range over repeats."""
-    return f"{np.median(values):+.0f} ({min(values):+.0f} to {max(values):+.0f})"
+def spread(values, form="+.0f"):
+    """The median, and the range over repeats, each written in ``form`` (signed whole us by default)."""
+    return f"{np.median(values):{form}} ({min(values):{form}} to {max(values):{form}})"
 
 
 def walk_visits(lr, grouped, shared, parameters):
@@ -362,7 +363,7 @@ def same_kernels(sequences):
 
 def anchored():
     """MindSpore's anchor, nn.CosineDecayLR, and every schedule, as factories."""
-    return {"nn.CosineDecayLR (MindSpore)": lambda: nn.CosineDecayLR(1e-5, 0.1, 10_000), **schedules()}
+    return {ANCHOR: lambda: nn.CosineDecayLR(1e-5, 0.1, 10_000), **schedules()}
 
 
 def schedule_section(args, sequences):
@@ -385,16 +386,16 @@ def schedule_section(args, sequences):
              "| schedule | kernels | 2 parameters | 49 parameters, grouped, shared | compile (ms) | compile vs "
              "constant (target <= 1.3) |", "|---|---|---|---|---|---|"]
     seconds, ratios = compile_ratio(plain["constant lr"], plain["constant lr"])
-    lines.append(f"| constant lr (against itself) | 0 | | | {1e3 * seconds:.0f} | {ratio_spread(ratios)} |")
+    lines.append(f"| constant lr (against itself) | 0 | | | {1e3 * seconds:.0f} | {spread(ratios, '.2f')} |")
     for name in makes:
         seconds, ratios = compile_ratio(plain[name], plain["constant lr"])
         lines.append(f"| {name} | {len(sequences[name])} | {spread(plain_added[name])} | "
-                     f"{spread(grouped_added[name])} | {1e3 * seconds:.0f} | {ratio_spread(ratios)} |")
+                     f"{spread(grouped_added[name])} | {1e3 * seconds:.0f} | {spread(ratios, '.2f')} |")
         print(lines[-1], flush=True)
     return lines
 
 
-TIMELINE_LRS = {"constant lr": "constant", "nn.CosineDecayLR (MindSpore)": "anchor", SWEEP_SCHEDULE: SWEEP_SCHEDULE}
+TIMELINE_LRS = ("constant lr", ANCHOR, SWEEP_SCHEDULE)
 
 
 def timeline(name, parameters):
@@ -418,40 +419,30 @@ def timeline_section(args):
              "gives the graph's figures only.", "",
              "| parameters | lr | kernels per step | threads | per kernel (us) | the schedule's kernels | their cost "
              "per step (us) |", "|---|---|---|---|---|---|---|"]
-    own = {}
+    per_kernel, schedule_cost = {}, {}      # (lr, parameters): per run; parameters: per run
     for parameters in (2, 49):
         runs = {label: [] for label in TIMELINE_LRS}
         for _ in range(args.repeats):
-            for label, name in TIMELINE_LRS.items():
-                runs[label].append(timeline(name, parameters))
+            for label in TIMELINE_LRS:
+                runs[label].append(timeline(label, parameters))
         for label, mine in runs.items():
+            per_kernel[label, parameters] = [run["per_kernel_us"] for run in mine]
             row = [str(parameters), label, "/".join(map(str, sorted({run["kernels"] for run in mine}))),
                    "/".join(map(str, sorted({run["threads"] for run in mine}))),
-                   number_spread([run["per_kernel_us"] for run in mine]), "", ""]
-            own[label, parameters] = [run["per_kernel_us"] for run in mine]
+                   spread(per_kernel[label, parameters], ".1f"), "", ""]
             if label == SWEEP_SCHEDULE:
-                own[parameters] = [run["schedule_us"] for run in mine]
+                schedule_cost[parameters] = [run["schedule_us"] for run in mine]
                 row[5:] = ["/".join(map(str, sorted({run["schedule_kernels"] for run in mine}))),
-                           number_spread(own[parameters])]
+                           spread(schedule_cost[parameters], ".1f")]
             lines.append("| " + " | ".join(row) + " |")
             print(lines[-1], flush=True)
-    def growth(label):
-        return np.median(own[label, 49]) / np.median(own[label, 2])
+    kernel_growth = {label: np.median(per_kernel[label, 49]) / np.median(per_kernel[label, 2])
+                     for label in TIMELINE_LRS}
     lines += ["", f"From 2 to 49 parameters (medians): {SWEEP_SCHEDULE}'s own kernels cost "
-              f"{np.median(own[49]) / np.median(own[2]):.2f}x as much per step; a kernel of its step "
-              f"{growth(SWEEP_SCHEDULE):.2f}x as much, of the constant lr's step {growth('constant lr'):.2f}x, of the "
-              f"anchor's {growth('nn.CosineDecayLR (MindSpore)'):.2f}x."]
+              f"{np.median(schedule_cost[49]) / np.median(schedule_cost[2]):.2f}x as much per step; a kernel of its "
+              f"step {kernel_growth[SWEEP_SCHEDULE]:.2f}x as much, of the constant lr's step "
+              f"{kernel_growth['constant lr']:.2f}x, of the anchor's {kernel_growth[ANCHOR]:.2f}x."]
     return lines
-
-
-def number_spread(values):
-    """The median, and the range, unsigned."""
-    return f"{np.median(values):.1f} ({min(values):.1f} to {max(values):.1f})"
-
-
-def ratio_spread(ratios):
-    """The median ratio, and the range."""
-    return f"{np.median(ratios):.2f} ({min(ratios):.2f} to {max(ratios):.2f})"
 
 
 def realistic_section(args, sequences):

@@ -2,9 +2,9 @@
 launches, on how many threads, and what each costs from the end of the kernel before it to its own end (the
 runtime's dispatch and the kernel's run).
 
-    python scripts/timeline.py CosineAnnealingWarmupRestarts 49     # a bench schedule, grouped and shared
-    python scripts/timeline.py constant 2                           # the constant lr, the same step
-    python scripts/timeline.py anchor 49                            # MindSpore's nn.CosineDecayLR
+    python scripts/timeline.py CosineAnnealingWarmupRestarts 49           # a bench schedule, grouped and shared
+    python scripts/timeline.py "constant lr" 2                            # the constant lr, the same step
+    python scripts/timeline.py "nn.CosineDecayLR (MindSpore)" 49          # MindSpore's anchor
 
 It prints one JSON object: ``kernels`` (launched per step, counted from the profiler's records, not from the IR),
 ``threads``, ``span_us`` (median over the steps of the first kernel's start to the last one's end), ``per_kernel_us``
@@ -30,11 +30,8 @@ PROFILED_STEPS = 200
 
 
 def learning_rate(name):
-    if name == "constant":
-        return 0.1
-    if name == "anchor":
-        return ms.nn.CosineDecayLR(1e-5, 0.1, 10_000)
-    return bench.schedules()[name]()
+    """The bench's lr of that name (``bench.anchored()``), or a constant 0.1 for ``"constant lr"``."""
+    return 0.1 if name == "constant lr" else bench.anchored()[name]()
 
 
 def profile(name, parameters, folder):
