@@ -260,9 +260,9 @@ def test_cycles_that_all_rise_from_min_lr_take_the_phase_table():
 
 
 def test_growing_sgdr_cycles_falling_to_eta_min_are_phases_anchored_at_their_ends():
-    # 11 kernels for T_mult=2 instead of 12; one length (a plain modulo), eta_min above base_lr (two weights) or a
-    # cycle past the int32 range keep the cycle table.
-    assert SCHEDULES["sgdr-x2"]().to_ends is not None
+    # One phase table (10 kernels for T_mult=2, against 12 with the cycle table's start and length); one length (a
+    # plain modulo), eta_min above base_lr (two weights) or a cycle past the int32 range keep the cycle table.
+    assert SCHEDULES["sgdr-x2"]().phase_lr is not None
     for name in ("sgdr", "sgdr-x2-rising", "sgdr-x3"):   # sgdr-x3's last cycle, 10 * 3**18 steps, is too long
-        assert SCHEDULES[name]().to_ends is None, name
-    assert ms_lr.CosineAnnealingWarmRestarts(0.1, 2**30, 3, 1e-6).to_ends is None
+        assert SCHEDULES[name]().phase_lr is None, name
+    assert ms_lr.CosineAnnealingWarmRestarts(0.1, 2**30, 3, 1e-6).phase_lr is None

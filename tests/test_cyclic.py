@@ -1,8 +1,11 @@
 """CyclicLR and OneCycleLR: cell vs reference, cycle boundaries near 2**31, holding past the end, argument checks."""
+import tempfile
+
 import numpy as np
 import pytest
 
 import ms_lr
+from ms_lr.tools.op_audit import graph_primitives
 from tests.support.accuracy import assert_close
 
 LAST = 2**31 - 1
@@ -13,8 +16,13 @@ SCHEDULES = {
     "exp_range": lambda: ms_lr.CyclicLR(0.0, 0.1, 7, 5, mode="exp_range", gamma=1 - 1e-7),
     "long-cycle": lambda: ms_lr.CyclicLR(0.0, 1.0, 2**29, 2**30),
     "onecycle": lambda: ms_lr.OneCycleLR(0.1, 100),
-    # pct_start * total_steps a whole step: the phases have no fractions (their table is left out).
+    # pct_start * total_steps a whole step: the phases are one phase table (tabulated here, below past the limit).
     "onecycle-whole-phases": lambda: ms_lr.OneCycleLR(0.1, 10_000, pct_start=0.25),
+    "onecycle-phases-5M": lambda: ms_lr.OneCycleLR(0.1, 5_000_000, cycle_momentum=False),
+    "onecycle-phases-3phase-linear-4M": lambda: ms_lr.OneCycleLR(1.0, 4_000_000, pct_start=0.25, three_phase=True,
+                                                                 anneal_strategy="linear", cycle_momentum=False),
+    "onecycle-momentum-phases-5M": lambda: ms_lr.OneCycleMomentum(5_000_000),
+    "onecycle-momentum-phases-3phase-4M": lambda: ms_lr.OneCycleMomentum(4_000_000, pct_start=0.25, three_phase=True),
     "onecycle-long": lambda: ms_lr.OneCycleLR(0.1, LAST, pct_start=0.1),
     "onecycle-3phase-linear": lambda: ms_lr.OneCycleLR(1.0, 1_000_003, pct_start=0.45, three_phase=True,
                                                        anneal_strategy="linear"),
@@ -37,6 +45,28 @@ def test_cell_matches_reference_on_long_ranges_and_near_2_31(name, mode):
     steps = np.array(sorted(set(range(100_001)) | near | set(range(LAST - 2000, LAST + 1))))
     peak = float(schedule.reference(np.arange(100_001)).max())
     assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), peak=peak, context=name)
+
+
+def test_one_cycle_phases_ending_on_whole_steps_are_one_phase_table():
+    with ms_lr.settled_tables(0), tempfile.TemporaryDirectory() as cos_ir, tempfile.TemporaryDirectory() as line_ir, \
+            tempfile.TemporaryDirectory() as momentum_ir, tempfile.TemporaryDirectory() as fraction_ir:
+        cosine = ms_lr.OneCycleLR(0.1, 10_000, cycle_momentum=False)
+        cos = graph_primitives(ms_lr.OneCycleLR(0.1, 10_000, cycle_momentum=False), cos_ir)
+        line = graph_primitives(ms_lr.OneCycleLR(0.1, 10_000, anneal_strategy="linear", three_phase=True,
+                                                 cycle_momentum=False), line_ir)
+        momentum = graph_primitives(ms_lr.OneCycleMomentum(10_000), momentum_ir)
+        # 0.3 * 10,001 - 1 = 2999.3: a phase ends between steps, which no int32 anchor holds; the formula stays.
+        between = ms_lr.OneCycleLR(0.1, 10_001, cycle_momentum=False)
+        fraction = graph_primitives(ms_lr.OneCycleLR(0.1, 10_001, cycle_momentum=False), fraction_ir)
+    assert cosine.phase_lr is not None and between.phase_lr is None and between.phases() is None
+    # The lr rises from its low at step 0 (x = 0 there): negative steps are a phase of the table, no clamp.
+    assert cosine.takes_negative_steps and cos.sequence[0] == "SearchSorted" and cos.kernels == 10, cos
+    np.testing.assert_array_equal(ms_lr.evaluate(cosine, [-5, -2**31]), ms_lr.evaluate(cosine, [0, 0]))
+    # Lines: no sine, the rises folded into the scales.
+    assert line.kernels == 8 and "Sin" not in line.primitives, line
+    # The momentum falls to its end first (x is -pi/2 at step 0): the step is clamped.
+    assert momentum.sequence[0] == "Maximum" and momentum.kernels == 10, momentum
+    assert fraction.kernels == 15 and "ReduceSum" in fraction.primitives, fraction
 
 
 def test_cyclic_cycle_boundary_is_exact_near_2_31():

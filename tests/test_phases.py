@@ -110,16 +110,22 @@ def test_warmup_restarts_with_a_moved_last_anchor_launch_neither_the_shift_nor_t
 
 def test_a_table_kernel_count_leaves_out_what_its_phases_do_not_need():
     with tempfile.TemporaryDirectory() as lines, tempfile.TemporaryDirectory() as cosines, \
-            tempfile.TemporaryDirectory() as mixed:
-        # Lines only, every low 0 and one rise: no sine, no maximum, no gathers of lrs.
+            tempfile.TemporaryDirectory() as mixed, tempfile.TemporaryDirectory() as restarts:
+        # Lines only, every low 0 and one rise: no sine, no maximum, no gathers of lrs, the rise in the scale.
         line = graph_primitives(ms_lr.LinearWithWarmUpLR(1e-4, total_steps=5_000_000, warmup_steps=2000), lines)
+        # Cosines only (warm restarts that double): no maximum, the square and the rise in one Addcmul.
+        sgdr = graph_primitives(ms_lr.CosineAnnealingWarmRestarts(0.1, 1000, 2), restarts)
         # A cosine: sine, square and maximum; one rise.
         cosine = graph_primitives(ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=5_000_000), cosines)
         # A floor above 0 under a warmup from 0: the lows and the rises differ by phase, both gathered.
         floor = graph_primitives(ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=5_000_000,
                                                           lr_end=1e-6), mixed)
     # No clamp of the step in front: negative steps are a phase of the table (see below).
-    assert line.sequence == ("SearchSorted", "Gather", "Sub", "Cast", "Gather", "Mul", "Mul"), line
+    assert line.sequence == ("SearchSorted", "Gather", "Sub", "Cast", "Gather", "Mul"), line
+    # Its last cycle ends past 2**31 - 1 and its anchor cannot move (the cycle is longer than every step before it):
+    # the steps are clamped and shifted.
+    assert sgdr.sequence == ("Maximum", "Sub", "SearchSorted", "Gather", "Sub", "Cast", "Gather", "Mul", "Sin",
+                             "Addcmul"), sgdr
     assert cosine.kernels == 10 and {"Sin", "Maximum"} <= set(cosine.primitives), cosine
     assert floor.kernels == 12 and floor.sequence.count("Gather") == 4 and "Addcmul" in floor.primitives, floor
 
@@ -149,6 +155,12 @@ LONG = {
     "SequentialLR(line, cosine, line)": lambda: ms_lr.SequentialLR(
         [ms_lr.LinearLR(0.1, 0.001, 1.0, 2000), ms_lr.CosineAnnealingLR(0.1, T),
          ms_lr.LinearLR(0.05, 1.0, 0.0, 100_000)], [2000, 3_000_000]),
+    # A decay of 3M steps is past the lookup's limit even with the stable phase held once.
+    "WarmupStableDecayLR(linear)": lambda: ms_lr.WarmupStableDecayLR(0.1, 2000, T, 3_000_000),
+    "WarmupStableDecayLR(cosine warmup from 1e-4, cosine decay to 1e-5)": lambda: ms_lr.WarmupStableDecayLR(
+        0.1, 2000, T, 3_000_000, min_lr=1e-5, decay="cosine", start_lr=1e-4, warmup="cosine"),
+    "WarmupStableDecayLR(linear, to 2**31 - 1)": lambda: ms_lr.WarmupStableDecayLR(
+        0.1, 2000, INT32_MAX - 3_002_000, 3_000_000),
 }
 
 
@@ -216,6 +228,15 @@ def test_phases_are_left_out_where_they_would_not_hold():
     assert ms_lr.PolynomialLR(0.1, T, 2.0).phases() is None and ms_lr.PolynomialLR(0.1, T, cycle=True).phases() is None
     # A schedule without phases keeps the composition.
     assert ms_lr.LinearWarmup(ms_lr.ExponentialLR(0.1, 0.999999), 2000).phase_lr is None
+    # WSD: a shape that is neither a line nor a half-cosine, a stable phase that decays, a warmup that falls.
+    assert ms_lr.WarmupStableDecayLR(0.1, 2000, T, 3_000_000, decay="1-sqrt").phase_lr is None
+    assert ms_lr.WarmupStableDecayLR(0.1, 2000, T, 3_000_000, stable="rsqrt").phase_lr is None
+    assert ms_lr.WarmupStableDecayLR(0.1, 2000, T, 3_000_000, start_lr=0.2).phase_lr is None
+    # Without a warmup the formula is as short as the table (no select to spare); its phases serve a warmup put
+    # in front of it.
+    no_warmup = ms_lr.WarmupStableDecayLR(0.1, 0, T, 3_000_000)
+    assert no_warmup.phase_lr is None and no_warmup.phases() is not None
+    assert ms_lr.LinearWarmup(no_warmup, 2000).phase_lr is not None
 
 
 @settings(max_examples=40, deadline=None)

@@ -331,7 +331,7 @@ def test_a_tabulated_schedule_compiles_to_a_clamp_and_a_gather():
             formula = ms_lr.OneCycleLR(0.1, total_steps=10_000, cycle_momentum=False)
         lookup, computed = graph_primitives(one_cycle, tabulated), graph_primitives(formula, plain)
     assert lookup.kernels == 3 and set(lookup.primitives) == {"Maximum", "Minimum", "Gather"}, lookup
-    assert computed.kernels > 10, computed
+    assert computed.kernels >= 10, computed     # its phase table, as past the limit
 
 
 def test_a_periodic_schedule_compiles_to_a_modulo_and_a_gather():

@@ -12,7 +12,9 @@ A warmup, a cosine decay, a linear decay and the floor held after them are each 
 - a held floor has scale 0: ``x = 0``, weight 0.
 
 The lr is ``low + rise * w`` (one ``Addcmul``); each phase may have its own ``low`` and ``rise`` (gathered, where they
-differ). A table of linear phases only leaves out the sine and the maximum. Where the first phase's weight is 0 at
+differ). A table of linear phases only leaves out the sine and the maximum, and folds each rise into its scale:
+``low + (k - anchor) * (scale * rise)``. A table with no moving line leaves out the maximum and squares the sine in
+the ``Addcmul``: ``low + rise * sin(x) * sin(x)``. Where the first phase's weight is 0 at
 step 0 (a warmup from its low, a held start) and no step is shifted, negative steps get a phase of their own at that
 value, so the schedule need not clamp its step first (one kernel fewer).
 """
@@ -96,14 +98,21 @@ class PhaseLr(GraphBlock):
             raise ValueError(f"phases must start at step 0 and rise from their low: {list(phases)}")
         phases = [p for p in phases if p.start <= INT32_MAX]
         first = phases[0]
+        # The weight's form: the maximum of the line's and the sine's where the table has both; the sine's alone
+        # where no line moves (cosines and held floors: sin(0)**2 is 0 too); x alone where no phase is a cosine.
+        self.cosine = any(p.cosine for p in phases)
+        self.lines = any(not p.cosine and p.scale for p in phases)
+        # A line's lr is low + (k - anchor) * (scale * rise): its rise folded into its scale, rounded once from
+        # float64, spares the product (and the rise's gather) where no phase needs x for a sine.
+        folded = self.lines and not self.cosine
         # Where x is 0 at step 0, the lr there is the first phase's low, and the table's phase for negative steps
         # (x = 0 too) gives them that value: held at that low.
-        self.table = AnchoredPhases([p.start for p in phases], [p.anchor for p in phases], [p.scale for p in phases],
+        self.table = AnchoredPhases([p.start for p in phases], [p.anchor for p in phases],
+                                    [p.scale * p.rise if folded else p.scale for p in phases],
                                     [p.period for p in phases], negative_steps=first.anchor == 0 or first.scale == 0.0)
         self.takes_negative_steps = self.table.takes_negative_steps
         if self.takes_negative_steps:
             phases = [held(INT32_MIN, first.low)] + phases
-        self.cosine = any(p.cosine for p in phases)
         lows = [p.low for p in phases]
         # A held phase's weight is 0, so any rise serves it: its neighbour's, which may spare the gather.
         rises = [p.rise for p in phases]
@@ -112,19 +121,22 @@ class PhaseLr(GraphBlock):
                 rises[i] = rises[i - 1] if i else next((p.rise for p in phases if p.scale), 0.0)
         # One scalar where every phase has the same value (a low of 0 left out), else a table gathered by phase.
         self.lows = None if set(lows) == {0.0} else EntryConstant(lows if len(set(lows)) > 1 else lows[:1])
-        self.rises = EntryConstant(rises if len(set(rises)) > 1 else rises[:1])
-        self.one = f32(1.0)
+        self.rises = None if folded else EntryConstant(rises if len(set(rises)) > 1 else rises[:1])
+        self.zero, self.one = f32(0.0), f32(1.0)
 
     def at(self, step: Tensor) -> Tensor:
         """The lr at int32 ``step >= 0`` (any int32 step where ``takes_negative_steps``)."""
         phase, x = self.table.at(step)
-        if self.cosine:
-            sine = ops.sin(x)
-            x = ops.maximum(x, sine * sine)
+        if self.rises is None:
+            return x if self.lows is None else self.lows.at(phase) + x
+        sine = ops.sin(x)
+        if not self.lines:
+            # low + rise * sine * sine in one kernel: the square and the product with the rise together.
+            return _ADDCMUL(self.zero if self.lows is None else self.lows.at(phase), sine, sine, self.rises.at(phase))
+        weight = ops.maximum(x, sine * sine)
         if self.lows is None:
-            return x * self.rises.at(phase)
-        return _ADDCMUL(self.lows.at(phase), x, self.rises.at(phase), self.one)
-
+            return weight * self.rises.at(phase)
+        return _ADDCMUL(self.lows.at(phase), weight, self.rises.at(phase), self.one)
 
 def shifted_phases(phases: Sequence[Phase], by: int) -> List[Phase]:
     """``phases`` started ``by`` steps later (a schedule whose clock starts after a warmup), up to ``2**31 - 1``."""

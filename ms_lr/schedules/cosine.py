@@ -9,7 +9,7 @@ from ms_lr.core.arguments import INT32_MAX, IntRule, Lr, PositiveSteps, RealRule
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, half_pi_over, i32
-from ms_lr.graph.cycles import AnchoredPhases, CycleTable, EntryConstant
+from ms_lr.graph.cycles import CycleTable, EntryConstant
 from ms_lr.graph.phases import MAX_PHASES, Phase, PhaseLr, cosine_down, cosine_up, held, ramp_up
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
@@ -134,22 +134,19 @@ class CosineAnnealingWarmRestarts(Schedule, reference=cosine_warm_restarts,
         cycles = self.cycles = CycleTable(T_0, lambda length: length * T_mult)
         scales = [math.pi / (2.0 * length) for length in cycles.cycle_lengths]
         self.ends = Endpoints(eta_min, base_lr)
-        # Growing cycles that fall to eta_min, none longer than the int32 range: each cycle is a phase anchored at
-        # its end, x = (k - end) * scale (the steps remaining, exact), one kernel fewer than start and length. The
-        # weight sin(x)**2 repeats every 2 T_i steps, which lets the last cycle's end past 2**31 - 1 move back into
-        # the int32 range (no shift of the step: another kernel fewer) where that keeps its precision.
-        self.to_ends = AnchoredPhases(cycles.start_steps,
-                                      [s + t for s, t in zip(cycles.start_steps, cycles.cycle_lengths)], scales,
-                                      [2 * t for t in cycles.cycle_lengths]) \
-            if not (cycles.single or cycles.overlong or self.ends.form == "two-weight") else None
-        if self.to_ends is None:
+        # Growing cycles that fall to eta_min, none longer than the int32 range: each cycle is a cosine phase of one
+        # table, anchored at its end, x = (k - end) * scale (the steps remaining, exact), one kernel fewer than start
+        # and length, and the lr one Addcmul of the sine. The weight sin(x)**2 repeats every 2 T_i steps, which lets
+        # the last cycle's end past 2**31 - 1 move back into the int32 range (no shift of the step: another kernel
+        # fewer) where that keeps its precision.
+        phases = _falling_phases(cycles, base_lr, eta_min) if not cycles.single else None
+        self.phase_lr = PhaseLr(phases) if phases is not None else None
+        if self.phase_lr is None:
             self.scales = EntryConstant(scales)
 
     def value(self, step: Tensor) -> Tensor:
-        if self.to_ends is not None:
-            _, x = self.to_ends.at(step)
-            sine = ops.sin(x)
-            return self.ends.mix(None, sine * sine)
+        if self.phase_lr is not None:
+            return self.phase_lr.at(step)
         entry, _, position, remaining = self.cycles.lookup(step)
         w_high, w_low = cosine_weights(remaining, ops.cast(position, ms.float32), self.scales.at(entry))
         return self.ends.mix(w_low, w_high)
@@ -159,13 +156,7 @@ class CosineAnnealingWarmRestarts(Schedule, reference=cosine_warm_restarts,
         return self.cycles.repeats()
 
     def phases(self) -> Optional[List[Phase]]:
-        base, eta_min = self._config["base_lr"], self._config["eta_min"]
-        starts = self.cycles.starts_up_to(INT32_MAX) if eta_min <= base and not self.cycles.overlong else []
-        if not starts or len(starts) > MAX_PHASES:
-            return None
-        lengths = self.cycles.cycle_lengths
-        return [cosine_down(start, start + (lengths[i] if i < len(lengths) else self.cycles.tail_length), eta_min,
-                            base) for i, start in enumerate(starts)]
+        return _falling_phases(self.cycles, self._config["base_lr"], self._config["eta_min"])
 
     def boundaries(self, last: int) -> List[int]:
         return self.cycles.starts_up_to(last)[1:]
@@ -290,6 +281,17 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         starts = self.cycles.starts_up_to(last)
         ends = [s + self.warmup_steps for s in starts if self.warmup_steps and s + self.warmup_steps <= last]
         return sorted(starts[1:] + ends)
+
+
+def _falling_phases(cycles: CycleTable, base: float, eta_min: float) -> Optional[List[Phase]]:
+    """Each cycle a cosine from ``base`` down to ``eta_min``, anchored at its end, up to ``2**31 - 1``; ``None`` where
+    a cycle would rise (``eta_min > base``), is longer than the int32 range, or there are too many."""
+    starts = cycles.starts_up_to(INT32_MAX) if eta_min <= base and not cycles.overlong else []
+    if not starts or len(starts) > MAX_PHASES:
+        return None
+    lengths = cycles.cycle_lengths
+    return [cosine_down(start, start + (lengths[i] if i < len(lengths) else cycles.tail_length), eta_min, base)
+            for i, start in enumerate(starts)]
 
 
 def _rising_phases(cycles: CycleTable, warmup_steps: int, min_lr: float, peaks: List[float]) -> List[Phase]:

@@ -11,6 +11,7 @@ from ms_lr.core.arguments import INT32_MAX, Decay, IntRule, Lr, MomentumRule, Po
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
+from ms_lr.graph.phases import Phase, cosine_down, cosine_up, held, linear_down, phase_table, ramp_up
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.search import SortedSteps
 from ms_lr.reference.cyclic import cyclic, cyclic_momentum, one_cycle, one_cycle_momentum
@@ -248,6 +249,24 @@ def one_cycle_phases(total_steps: int, pct_start: float, three_phase: bool) -> L
     return [(float(pct_start * total_steps) - 1, "initial", "max"), (total_steps - 1, "max", "min")]
 
 
+def _anneal_phases(values: dict, phases: List[tuple], linear: bool) -> Optional[List[Phase]]:
+    """torch's one-cycle phases as phases of one table (:mod:`ms_lr.graph.phases`), then the last value held; ``None``
+    where a phase ends between steps (its anchor would not be a whole step). A phase from ``a`` to ``b`` is a line or
+    a half-cosine rising from ``a`` (anchored at its start) or falling to ``b`` (anchored at its end), its value at each
+    step the anneal function of torch's progress (``(k - start) / (end - start)``)."""
+    if any(end != math.floor(end) for end, _, _ in phases):
+        return None
+    table, start = [], 0
+    for end, a, b in phases:
+        end, first, last = int(end), values[a], values[b]
+        if last >= first:
+            table.append((ramp_up if linear else cosine_up)(start, end - start, first, last))
+        else:
+            table.append((linear_down if linear else cosine_down)(start, end, last, first))
+        start = end
+    return table + [held(start, values[phases[-1][2]])]
+
+
 class _OneCyclePhases(Schedule, abstract=True):
     """torch's one-cycle phases between named values (``initial``, ``max``, ``min``), the lr's and the momentum's."""
 
@@ -264,33 +283,39 @@ class _OneCyclePhases(Schedule, abstract=True):
         # A step k is in the first phase with k <= end, i.e. k <= floor(end): its index counts the phases that end
         # before k, those with floor(end) + 1 <= k.
         self.later_starts = [math.floor(end) + 1 for end, _, _ in phases[:-1]]
+        self.top = max(values.values())
+        # Phase ends on whole steps (pct_start * total_steps an integer, as with the defaults): each phase a line or
+        # a half-cosine of one phase table, anchored at exact int32 steps (10 kernels for the cos lr, counted from
+        # the compiled graph; 13 as the formula below was without the fractions). Otherwise, the formula.
+        self.phase_list = _anneal_phases(values, phases, self.linear)
+        self.phase_lr = phase_table(self.phase_list) if self.phase_list is not None else None
+        if self.phase_lr is not None:
+            return
         self.ended = SortedSteps(self.later_starts)
         # Per phase, two rows, one per weight: the steps left and the steps done, each an exact integer plus a
         # fraction (no cancellation, even in a phase shorter than a step). Row 0 is the end, floor(end) plus its
         # fraction, minus the step; row 1 the start, ceil(start) minus the step, less the gap ceil(start) - start:
         # minus the steps done, made positive by a negative scale (negation is exact, so this is the same float
         # arithmetic as step - start + gap). Both rows go through each kernel together, and the lr is the sum of
-        # the rows' weights times the phase's end values. The cos formula's graph launches 15 kernels this way (13
-        # without fractions), 24 with one row at a time (counted from the compiled graph).
+        # the rows' weights times the phase's end values. The cos formula's graph launches 15 kernels this way, 24
+        # with one row at a time (counted from the compiled graph).
         self.phase_anchors = Tensor(np.array([[math.floor(e) for e, _, _ in phases],
                                            [math.ceil(s) for s in starts]], dtype=np.int32))
         fractions = np.array([[e - math.floor(e) for e, _, _ in phases], [s - math.ceil(s) for s in starts]])
-        # Phase ends on whole steps (pct_start * total_steps an integer, as with the defaults) have no fractions:
-        # two kernels fewer.
-        self.phase_fractions = Tensor(fractions.astype(np.float32)) if fractions.any() else None
+        self.phase_fractions = Tensor(fractions.astype(np.float32))
         lengths = [e - s for s, (e, _, _) in zip(starts, phases)]
         scales = [(1.0 if self.linear else math.pi / 2) / d for d in lengths]
         self.phase_scales = Tensor(np.array([scales, [-x for x in scales]], dtype=np.float32))
         self.end_values = Tensor(np.array([[values[a] for _, a, _ in phases], [values[b] for _, _, b in phases]],
                                           dtype=np.float32))
-        self.top = max(values.values())
 
     def value(self, step: Tensor) -> Tensor:
+        if self.phase_lr is not None:
+            return self.phase_lr.at(step)
         step = ops.minimum(step, self.last_step)
         phase = self.ended.count_up_to(step)
         counts = ops.cast(ops.gather(self.phase_anchors, phase, 1) - step, ms.float32)
-        if self.phase_fractions is not None:
-            counts = counts + ops.gather(self.phase_fractions, phase, 1)
+        counts = counts + ops.gather(self.phase_fractions, phase, 1)
         angles = counts * ops.gather(self.phase_scales, phase, 1)
         if self.linear:
             weights = angles
@@ -298,6 +323,9 @@ class _OneCyclePhases(Schedule, abstract=True):
             sines = ops.sin(angles)
             weights = sines * sines
         return ops.reduce_sum(weights * ops.gather(self.end_values, phase, 1), 0)
+
+    def phases(self) -> Optional[List[Phase]]:
+        return self.phase_list
 
     def upper_bound(self) -> float:
         return self.top

@@ -22,7 +22,7 @@ from ms_lr.core.arguments import (
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, half_pi_over, i32
-from ms_lr.graph.phases import Phase, held, linear_down, ramp_up
+from ms_lr.graph.phases import Phase, cosine_down, cosine_up, held, linear_down, phase_table, ramp_up
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.precise import f64
 from ms_lr.graph.search import SortedSteps
@@ -461,6 +461,12 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
         self.warmup = warmup
         self.ramp = Ramp(start_lr, peak_lr, warmup_steps) if warmup_steps else None
         self.start, self.half_pi_over_warmup = f32(start_lr), half_pi_over(max(warmup_steps, 1))
+        # A flat stable phase between linear or cosine ramps is a table of phases: one search and one weight for
+        # the four (8 kernels for the linear default, 11 as the formula below; counted from the compiled graph).
+        # Without a warmup the formula has no select to spare and is as short (6 kernels for a linear decay to 0).
+        self.phase_list = _wsd_phases(warmup_steps, stable_steps, decay_steps, peak_lr, min_lr, start_lr, warmup,
+                                      stable, decay)
+        self.phase_lr = phase_table(self.phase_list) if self.phase_list is not None and warmup_steps else None
 
     def _stable(self, step: Tensor) -> Optional[Tensor]:
         """The decaying stable phase's current lr (``None`` for a flat one: ``peak_lr``)."""
@@ -486,6 +492,8 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
         return self.start * w_start + self.peak * w_end
 
     def value(self, step: Tensor) -> Tensor:
+        if self.phase_lr is not None:
+            return self.phase_lr.at(step)
         done = ops.minimum(ops.maximum(step - self.decay_start, 0), self.decay_steps)
         w_top, w_floor = self.shape.weights(done, self.decay_steps - done)
         lr = self.ends.mix(w_floor, w_top, self._stable(step))
@@ -496,6 +504,9 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
     def repeats(self) -> Repeats:
         return Repeats(self.decay_start + self.decay_steps)
 
+    def phases(self) -> Optional[List[Phase]]:
+        return self.phase_list
+
     def plateau(self) -> Optional[Tuple[int, int]]:
         # A flat stable phase: from the warmup's end to the decay's start, no decay step done, the same float32 lr.
         if self.stable != "constant" or self.decay_start == self.warmup_steps:
@@ -505,6 +516,24 @@ class WarmupStableDecayLR(Schedule, reference=warmup_stable_decay):
     def boundaries(self, last: int) -> List[int]:
         marks = {self.warmup_steps, self.decay_start, self.decay_start + self.decay_steps} - {0}
         return sorted(m for m in marks if m <= last)
+
+
+def _wsd_phases(warmup_steps: int, stable_steps: int, decay_steps: int, peak: float, floor: float, start: float,
+                warmup: str, stable: str, decay: str) -> Optional[List[Phase]]:
+    """A warmup rising to ``peak`` (linear, or cosine: ``sin**2`` of the steps done), ``peak`` held, a decay falling
+    to ``floor`` (linear, or cosine: ``sin**2`` of the steps left), ``floor`` held after it, as phases of one table;
+    ``None`` for the other shapes, a decaying stable phase, a warmup that falls or a decay that rises."""
+    if warmup not in ("linear", "cosine") or decay not in ("linear", "cosine") or stable != "constant" \
+            or start > peak or floor > peak:
+        return None
+    decay_start, end = warmup_steps + stable_steps, warmup_steps + stable_steps + decay_steps
+    phases = []
+    if warmup_steps:
+        phases.append((ramp_up if warmup == "linear" else cosine_up)(0, warmup_steps, start, peak))
+    if stable_steps:
+        phases.append(held(warmup_steps, peak))
+    phases.append((linear_down if decay == "linear" else cosine_down)(decay_start, end, floor, peak))
+    return phases + [held(end, floor)]
 
 
 class InverseSqrtLR(Schedule, reference=inverse_sqrt):
