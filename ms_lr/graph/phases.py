@@ -138,6 +138,7 @@ class PhaseLr(GraphBlock):
             return weight * self.rises.at(phase)
         return _ADDCMUL(self.lows.at(phase), weight, self.rises.at(phase), self.one)
 
+
 def shifted_phases(phases: Sequence[Phase], by: int) -> List[Phase]:
     """``phases`` started ``by`` steps later (a schedule whose clock starts after a warmup), up to ``2**31 - 1``."""
     return [p._replace(start=p.start + by, anchor=p.anchor + by) for p in phases if p.start + by <= INT32_MAX]

@@ -286,7 +286,7 @@ class _OneCyclePhases(Schedule, abstract=True):
         self.top = max(values.values())
         # Phase ends on whole steps (pct_start * total_steps an integer, as with the defaults): each phase a line or
         # a half-cosine of one phase table, anchored at exact int32 steps (10 kernels for the cos lr, counted from
-        # the compiled graph; 13 as the formula below was without the fractions). Otherwise, the formula.
+        # the compiled graph, against 13 for the formula below with its fractions left out). Otherwise the formula.
         self.phase_list = _anneal_phases(values, phases, self.linear)
         self.phase_lr = phase_table(self.phase_list) if self.phase_list is not None else None
         if self.phase_lr is not None:
