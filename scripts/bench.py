@@ -163,9 +163,11 @@ def nn_step(network, lr, grouped=False, shared=False):
     return step, inputs
 
 
-def torch_style_step(network, scheduler, where, momentum=0.0):
+def torch_style_step(network, scheduler, where, momentum=0.0, relaunched=True):
     """A jit train step of experimental.optim.SGD; the scheduler steps nowhere, on the host, or in the jit step.
-    ``"ms_lr, cycled momentum"``: OneCycleLR, which cycles the optimizer's momentum (as torch's does by default)."""
+    ``"ms_lr, cycled momentum"``: OneCycleLR, which cycles the optimizer's momentum (as torch's does by default).
+    ``relaunched=False``: every host step of ms_lr's scheduler is a ``mindspore.jit`` call, as before its compiled
+    graph was launched directly (ms_lr/training/relaunch.py)."""
     from mindspore.experimental import optim
     net, x_shape, y_shape = network()
     opt = optim.SGD(net.trainable_params(), lr=0.1, momentum=momentum)
@@ -176,6 +178,8 @@ def torch_style_step(network, scheduler, where, momentum=0.0):
         sched = ms_lr.LRScheduler(opt, ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5))
     elif scheduler == "ms_lr, cycled momentum":
         sched = ms_lr.LRScheduler(opt, ms_lr.OneCycleLR(0.1, 10_000))
+    if not relaunched:
+        sched._compiled_step = ms.jit(sched._advance)
     loss_fn = nn.MSELoss()
 
     def forward(x, y):
@@ -491,6 +495,8 @@ def realistic_section(args, sequences):
         "no scheduler": lambda: torch_style_step(small_conv_net, None, None),
         "experimental CosineAnnealingLR, host": lambda: torch_style_step(small_conv_net, "experimental", "host"),
         "ms_lr.LRScheduler(CosineAnnealingLR), host": lambda: torch_style_step(small_conv_net, "ms_lr", "host"),
+        "ms_lr.LRScheduler(CosineAnnealingLR), host, each step a mindspore.jit call":
+            lambda: torch_style_step(small_conv_net, "ms_lr", "host", relaunched=False),
         "ms_lr.LRScheduler(CosineAnnealingLR), in jit": lambda: torch_style_step(small_conv_net, "ms_lr", "jit"),
     }
     momentum_sgd = {
@@ -498,6 +504,8 @@ def realistic_section(args, sequences):
             lambda: torch_style_step(small_conv_net, "experimental", "jit", 0.9),
         "momentum 0.9: ms_lr.LRScheduler(OneCycleLR, momentum cycled), host":
             lambda: torch_style_step(small_conv_net, "ms_lr, cycled momentum", "host", 0.9),
+        "momentum 0.9: ms_lr.LRScheduler(OneCycleLR, momentum cycled), host, each step a mindspore.jit call":
+            lambda: torch_style_step(small_conv_net, "ms_lr, cycled momentum", "host", 0.9, relaunched=False),
         "momentum 0.9: ms_lr.LRScheduler(OneCycleLR, momentum cycled), in jit":
             lambda: torch_style_step(small_conv_net, "ms_lr, cycled momentum", "jit", 0.9),
     }

@@ -11,6 +11,7 @@ from mindspore.nn import Optimizer as NnOptimizer
 from ms_lr.core.arguments import IntRule, LrRule
 from ms_lr.core.schedule import Schedule, named_errors
 from ms_lr.schedules.cyclic import cannot_cycle, cycled_twice, momentum_schedule
+from ms_lr.training.relaunch import relaunching
 
 try:
     from mindspore import jit_class
@@ -119,9 +120,13 @@ class LRScheduler:
         self.increase_tensor = Tensor(np.int32(1))
         _guard_jit_steps(optimizer)
         # Called on the host, a step is one compiled graph: run op by op, each of its kernels was a PYNATIVE launch
-        # (a cosine schedule's step took 9.7 ms there against 2.8 ms in the jit step). Inside a jit step it is part
-        # of that graph. Compiled at the first host call: a scheduler stepped only in jit steps compiles nothing.
-        self._compiled_step = ms.jit(self._advance)
+        # (a cosine schedule's step took 9.7 ms there against 2.8 ms in the jit step), and launched directly after
+        # its first call, without MindSpore's per-call Python (most of a small graph's call: see
+        # ms_lr/training/relaunch.py). Inside a jit step it is part of that graph. Compiled at the first host call: a
+        # scheduler stepped only in jit steps compiles nothing.
+        def advance() -> bool:      # what a jit step that steps the scheduler parses (a bound method loses self)
+            return self._advance()
+        self._compiled_step = relaunching(ms.jit(self._advance), advance)
         # torch's constructor steps once.
         self._advance()
 
