@@ -232,8 +232,14 @@ def test_a_host_step_is_one_compiled_graph_not_the_schedule_op_by_op(mode, monke
     at a time): the step is compiled once, at its first host call, and launched after that."""
     ms.set_context(mode=mode)
     calls = []
-    original = ms_lr.Schedule.__call__
-    monkeypatch.setattr(ms_lr.Schedule, "__call__", lambda self, *a, **k: calls.append(1) or original(self, *a, **k))
+    original = ms_lr.Schedule.at
+
+    def counted(self, step):
+        calls.append(1)
+        return original(self, step)
+
+    counted.__wrapped__ = original          # what MindSpore's parser reads where a graph calls it
+    monkeypatch.setattr(ms_lr.Schedule, "at", counted)
     net = nn.Dense(2, 1)
     schedule = ms_lr.CosineAnnealingLR(0.1, T_max=7)
     scheduler = ms_lr.LRScheduler(optim.SGD(net.trainable_params(), lr=0.1, momentum=0.9), schedule,

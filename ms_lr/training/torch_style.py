@@ -146,12 +146,14 @@ class LRScheduler:
 
     def _advance(self) -> bool:
         ops.assign_add(self.last_epoch, self.increase_tensor)
+        # The count is never negative (last_epoch >= -1, then one step): the schedules' at() skips the clamp their
+        # call would launch for an optimizer's step.
         for i in range(self.groups_num):
             schedule = self.schedules[i]
-            lr = schedule if isinstance(schedule, Tensor) else schedule(self.last_epoch)
+            lr = schedule if isinstance(schedule, Tensor) else schedule.at(self.last_epoch)
             ops.assign(self._last_lr[i], lr)
         for j in range(self.hyper_num):
-            ops.assign(self.hyper_values[j], self.hyper_schedules[j](self.last_epoch).reshape(()))
+            ops.assign(self.hyper_values[j], self.hyper_schedules[j].at(self.last_epoch).reshape(()))
         return True
 
     def get_last_lr(self) -> List[Tensor]:
