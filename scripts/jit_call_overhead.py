@@ -25,7 +25,7 @@ def main():
     parser.add_argument("--repeats", type=int, default=5, help="timings of each way, interleaved")
     args = parser.parse_args()
     ms.set_context(mode=ms.PYNATIVE_MODE)
-    jit_module = sys.modules[ms.jit.__module__]             # mindspore.graph.api (2.8+) or mindspore.common.api
+    jit_module = sys.modules[ms.jit.__module__]             # mindspore.graph.api (2.10) or mindspore.common.api (2.7)
     count = Parameter(Tensor(np.int32(0)), name="count", requires_grad=False)
     one = Tensor(np.int32(1))
 

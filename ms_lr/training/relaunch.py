@@ -4,15 +4,15 @@ Every call of a ``mindspore.jit`` function runs MindSpore's Python front end bef
 executor object, derives the compile key from the arguments (none here), looks the key up in the compile cache,
 reads environment variables, and only then launches the compiled graph (``_pynative_executor.grad_jit``). For a
 graph of a few kernels that front end is most of the call: a jit function that adds 1 to a Parameter takes about
-130 us a call on MindSpore 2.10 (180 on 2.7) on this project's CPU machine, the same compiled graph launched
-directly about 50 (45); ``python scripts/jit_call_overhead.py`` measures it with MindSpore alone.
+125 us a call on MindSpore 2.10 (178 on 2.7) on this project's CPU machine, the same compiled graph launched
+directly about 45 on both; ``python scripts/jit_call_overhead.py`` measures it with MindSpore alone.
 
 :func:`relaunching` keeps the first call public (it compiles, and names the graph's phase in MindSpore's compile
 cache) and launches that phase directly afterwards, where the public call would launch it too: the phase is still
 compiled, ``mindspore.jit`` is on (``MS_JIT`` not ``0``), no gradient is being recorded (that call compiles a
 graph of its own) and no bytecode-captured function is running (that one takes the graph into its own). Anywhere
 else, and on a MindSpore without these internals, it is the public call. Inside a graph being compiled, the
-returned function is the function itself: MindSpore's parser follows ``__wrapped__``.
+returned function is not called: MindSpore's parser follows its ``__wrapped__`` to the given ``graph``.
 """
 import os
 import sys
@@ -49,15 +49,16 @@ class _Internals:
         """Whether a public call would launch the plain graph: jit on, no gradient recorded, no bytecode capture."""
         return os.environ.get("MS_JIT") != "0" and not self.pynative.requires_grad() and not self.context()
 
-    def executor(self) -> Any:
-        """The graph executor a public call would use now (chosen per call, as MindSpore does)."""
-        return (self.jit_executor if self.pipeline() else self.graph_executor).get_instance()
+    def executor_for(self, phase: str) -> Any:
+        """The graph executor a public call would launch ``phase`` on now (chosen per call, as MindSpore does), or
+        ``None`` where that call would launch something else."""
+        if phase not in self.compiled() or not self.plain():
+            return None
+        executor = (self.jit_executor if self.pipeline() else self.graph_executor).get_instance()
+        return executor if executor.has_compiled(phase) else None
 
-    def launchable(self, phase: str) -> bool:
-        return phase in self.compiled() and self.plain() and self.executor().has_compiled(phase)
-
-    def launch(self, phase: str) -> Any:
-        self.executor().set_jit_config(self.config)
+    def launch(self, executor: Any, phase: str) -> Any:
+        executor.set_jit_config(self.config)
         self.name_phase(phase)
         return self.pynative.grad_jit()
 
@@ -81,8 +82,9 @@ def relaunching(function: Callable[[], Any], graph: Callable[[], Any]) -> Callab
 
     def call() -> Any:
         nonlocal phase
-        if phase is not None and internals.launchable(phase):
-            return internals.launch(phase)
+        executor = None if phase is None else internals.executor_for(phase)
+        if executor is not None:
+            return internals.launch(executor, phase)
         if internals is None or not internals.plain():
             return function()
         before = set(internals.compiled())
