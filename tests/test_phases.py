@@ -94,9 +94,36 @@ def test_an_anchor_past_2_31_moves_back_a_whole_period_where_the_range_reaches_l
 def test_an_anchor_past_2_31_shifts_the_steps_where_moving_it_would_not_hold(first, end, why):
     pieces = [(0, "ramp", (first, 0.0, 0.1)), (first, "cosine down", (end, 0.0, 0.1))]
     table = PhaseLr([ramp_up(0, first, 0.0, 0.1), cosine_down(first, end, 0.0, 0.1)])
-    assert table.table.shift == end - INT32_MAX and not table.takes_negative_steps, why
+    assert table.table.shift == end - INT32_MAX and table.takes_negative_steps, why
     steps = _steps(pieces, np.random.default_rng(6))
     assert_close(_lr(table, steps), _expected(pieces, steps), context=why)
+    # The search reads the unshifted step, so the most negative steps (whose shifted step leaves the int32 range)
+    # are in the phase for negative steps, where x is 0 whatever the difference.
+    negative = np.array([-1, -2, -(end - INT32_MAX), -(end - INT32_MAX) - 1, -2**31 + 1, -2**31])
+    np.testing.assert_array_equal(_lr(table, negative), np.zeros(len(negative), dtype=np.float32))
+
+
+@pytest.mark.parametrize("rise", [1.0, 0.1, 1e-4])
+def test_lines_beside_cosines_from_and_to_0_fold_their_rises_into_the_maximum(rise):
+    # Every low 0 and every rise at most 1: max(x * rise, rise * sin(x)**2) takes the line on a line's phase.
+    pieces = [(0, "ramp", (1000, 0.0, rise)), (1000, "cosine down", (5000, 0.0, rise)), (5000, "held", (0.0,)),
+              (9000, "cosine up", (4000, 0.0, rise / 2)), (13000, "line", (2_000_000_000, 0.0, rise / 2)),
+              (2_000_000_000, "held", (0.0,))]
+    table = PhaseLr([ramp_up(0, 1000, 0.0, rise), cosine_down(1000, 5000, 0.0, rise), held(5000, 0.0),
+                     cosine_up(9000, 4000, 0.0, rise / 2), linear_down(13000, 2_000_000_000, 0.0, rise / 2),
+                     held(2_000_000_000, 0.0)])
+    assert table.lines_beside_sines and table.lows is None
+    steps = _steps(pieces, np.random.default_rng(7))
+    assert_close(_lr(table, steps), _expected(pieces, steps), context=f"folded, rise {rise}")
+
+
+def test_lines_beside_cosines_rising_further_than_1_keep_the_weights_maximum():
+    # A rise of 3: 3 * sin(y)**2 passes y = x * 3 inside the line's phase (at y = 1.5), so the rise stays outside.
+    pieces = [(0, "ramp", (1000, 0.0, 3.0)), (1000, "cosine down", (5000, 0.0, 3.0)), (5000, "held", (0.0,))]
+    table = PhaseLr([ramp_up(0, 1000, 0.0, 3.0), cosine_down(1000, 5000, 0.0, 3.0), held(5000, 0.0)])
+    assert not table.lines_beside_sines
+    steps = _steps(pieces, np.random.default_rng(8))
+    assert_close(_lr(table, steps), _expected(pieces, steps), context="rise 3")
 
 
 def test_warmup_restarts_with_a_moved_last_anchor_launch_neither_the_shift_nor_the_clamp():
@@ -104,8 +131,9 @@ def test_warmup_restarts_with_a_moved_last_anchor_launch_neither_the_shift_nor_t
         # 2**31 - 1 is 27% into the last cosine: the anchor moves; at 46% (the bench's restarts) the steps shift.
         moved = graph_primitives(ms_lr.CosineAnnealingWarmupRestarts(12345, 1.5, 0.1, 1e-4, 1234, 0.9), moved_ir)
         shifted = graph_primitives(ms_lr.CosineAnnealingWarmupRestarts(1000, 1.5, 0.1, 1e-4, 100, 0.9), shifted_ir)
-    assert shifted.sequence[:3] == ("Maximum", "Sub", "SearchSorted") and shifted.kernels == 13, shifted
-    assert moved.sequence == shifted.sequence[2:] and moved.kernels == 11, moved
+    # The shifted table has a phase for negative steps too (its warmup rises from its low): no clamp.
+    assert shifted.sequence[:2] == ("Sub", "SearchSorted") and shifted.kernels == 12, shifted
+    assert moved.sequence == shifted.sequence[1:] and moved.kernels == 11, moved
 
 
 def test_a_table_kernel_count_leaves_out_what_its_phases_do_not_need():
@@ -115,7 +143,8 @@ def test_a_table_kernel_count_leaves_out_what_its_phases_do_not_need():
         line = graph_primitives(ms_lr.LinearWithWarmUpLR(1e-4, total_steps=5_000_000, warmup_steps=2000), lines)
         # Cosines only (warm restarts that double): no maximum, the square and the rise in one Addcmul.
         sgdr = graph_primitives(ms_lr.CosineAnnealingWarmRestarts(0.1, 1000, 2), restarts)
-        # A cosine: sine, square and maximum; one rise.
+        # A cosine beside lines, every low 0: the lines' rise folded into their scales, the cosine's into the
+        # square (one Addcmul), and their maximum.
         cosine = graph_primitives(ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=5_000_000), cosines)
         # A floor above 0 under a warmup from 0: the lows and the rises differ by phase, both gathered.
         floor = graph_primitives(ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=5_000_000,
@@ -126,7 +155,8 @@ def test_a_table_kernel_count_leaves_out_what_its_phases_do_not_need():
     # the steps are clamped and shifted.
     assert sgdr.sequence == ("Maximum", "Sub", "SearchSorted", "Gather", "Sub", "Cast", "Gather", "Mul", "Sin",
                              "Addcmul"), sgdr
-    assert cosine.kernels == 10 and {"Sin", "Maximum"} <= set(cosine.primitives), cosine
+    assert cosine.sequence == ("SearchSorted", "Gather", "Sub", "Cast", "Gather", "Mul", "Sin", "Addcmul",
+                               "Maximum"), cosine
     assert floor.kernels == 12 and floor.sequence.count("Gather") == 4 and "Addcmul" in floor.primitives, floor
 
 
@@ -186,10 +216,13 @@ def test_negative_steps_give_the_value_at_step_0_without_a_clamp_where_the_table
 
 
 def test_which_long_tables_take_negative_steps():
-    # Those whose x is 0 at step 0 (a warmup from its low) and whose steps are not shifted; the doubling restarts
-    # end their last cycle past 2**31 - 1 where its anchor cannot move (k - anchor would pass the int32 range).
+    # Those whose x is 0 at step 0 (a warmup from its low): all of them, the restarts whose steps are shifted (the
+    # last cycle ends past 2**31 - 1 where its anchor cannot move) too.
+    tables = {name: getattr(LONG[name](), "native", LONG[name]()).phase_lr for name in LONG_NAMES}
+    assert {name for name, table in tables.items() if table.table.shift} == {
+        "LinearWarmup(SGDR x2)", "LinearWarmup(warmup restarts)"}
     taking = {name for name in LONG_NAMES if LONG[name]().takes_negative_steps}
-    assert taking == set(LONG_NAMES) - {"LinearWarmup(SGDR x2)", "LinearWarmup(warmup restarts)"}, taking
+    assert taking == set(LONG_NAMES), set(LONG_NAMES) - taking
 
 
 def _marks(schedule):

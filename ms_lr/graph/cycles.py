@@ -17,7 +17,12 @@ from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.search import SortedSteps
 
-__all__ = ["AnchoredPhases", "CycleTable", "EntryConstant", "FractionalCycles"]
+__all__ = ["ADDCMUL", "AnchoredPhases", "CycleTable", "EntryConstant", "FractionalCycles"]
+
+#: ``a + b * c * d`` in one kernel instead of a product and a sum (the same two roundings on the CPU where ``d`` is
+#: 1). The primitive, not ops.addcmul, whose Python argument checks MindSpore would parse into every graph (see
+#: ms_lr/graph/search.py).
+ADDCMUL = ops.Addcmul()
 
 
 class CycleTable(GraphBlock):
@@ -99,18 +104,17 @@ class AnchoredPhases(GraphBlock):
 
     Phase ``i`` runs from ``starts[i]`` (``starts[0] == 0``, non-decreasing; an empty phase is skipped) to the next
     start. An anchor at a phase's end is the steps remaining, at its start the steps done, so either keeps its relative
-    precision where it approaches 0. With ``negative_steps``, a table whose steps are not shifted (below) gives
-    negative steps a phase of their own in front, index 0, with scale 0 (``x = 0``), which spares the schedule its clamp
-    of the step where ``x = 0`` gives the value at step 0; ``takes_negative_steps`` says whether it did, and the given
-    phases' indices then count from 1.
+    precision where it approaches 0. With ``negative_steps``, the table gives negative steps a phase of their own in
+    front, index 0, with scale 0 (``x = 0``), which spares the schedule its clamp of the step where ``x = 0`` gives the
+    value at step 0; ``takes_negative_steps`` says whether it did, and the given phases' indices then count from 1.
 
     A phase may end past ``2**31 - 1`` (a cycle the int32 range cuts), its anchor at its end beyond the int32 range.
     Where its weight is periodic in ``x`` (``periods[i]`` steps: a cosine's ``sin(x)**2``, period ``pi``), the anchor
     moves back by a whole period and the scale changes sign, which leaves the weight unchanged (``sin**2`` is even)
     and ``x`` negative, as a cosine's is, if the moved differences fit int32 and the weight loses no precision over
-    the steps the range reaches (see :func:`_moved_anchor`). Otherwise steps, starts and anchors are all shifted down
-    by the excess (one kernel more), so all stay int32 and each difference is exact, as long as no phase is longer
-    than the int32 range.
+    the steps the range reaches (see :func:`_moved_anchor`). Otherwise the step and the anchors are both shifted down
+    by the excess before their difference (one kernel more), so all stay int32 and each difference is exact, as long
+    as no phase is longer than the int32 range; the search reads the unshifted step.
     """
 
     def __init__(self, starts: Sequence[int], anchors: Sequence[int], scales: Sequence[float],
@@ -125,24 +129,32 @@ class AnchoredPhases(GraphBlock):
                                          for first, last, anchor in zip(starts, lasts, anchors)):
             raise ValueError(f"a phase reaches further than the int32 range from its anchor (anchors up to "
                              f"{max(anchors):,})")
-        # A shifted table would wrap the most negative steps; it keeps the clamp. The phase for negative steps is
-        # anchored at -2**31, so their differences stay int32.
-        self.takes_negative_steps = negative_steps and not self.shift
+        self.takes_negative_steps = negative_steps
+        shifted_anchors = [anchor - self.shift for anchor in anchors]
         if self.takes_negative_steps:
-            starts, anchors, scales = [INT32_MIN, *starts], [INT32_MIN, *anchors], [0.0, *scales]
+            # The phase for negative steps has scale 0: x = 0 whatever the difference, which in a shifted table
+            # leaves the int32 range for the most negative steps (wrapped or saturated, it is a finite number).
+            starts, shifted_anchors, scales = [INT32_MIN, *starts], [INT32_MIN, *shifted_anchors], [0.0, *scales]
         self.shift_step = i32(self.shift)
-        self.search = SortedSteps([start - self.shift for start in starts])
-        self.anchors = Tensor(np.array([anchor - self.shift for anchor in anchors], dtype=np.int32))
+        # The search reads the step itself (every start is an int32), so a shift subtracted for the differences
+        # leaves the negative steps in their phase.
+        self.search = SortedSteps(starts)
+        self.anchors = Tensor(np.array(shifted_anchors, dtype=np.int32))
         self.scales = Tensor(np.array(scales, dtype=np.float32))
+        self.one = f32(1.0)
 
-    def at(self, step: Tensor) -> Tuple[Tensor, Tensor]:
+    def at(self, step: Tensor, offset: Optional["EntryConstant"] = None) -> Tuple[Tensor, Tensor]:
         """``(phase, x)`` of int32 ``step`` (``>= 0``, or any where ``takes_negative_steps``): the phase's index
-        (per-phase constants are gathered with it) and the float32 ``(step - anchor) * scale``."""
-        if self.shift:
-            step = step - self.shift_step
+        (per-phase constants are gathered with it) and the float32 ``(step - anchor) * scale``, plus the phase's
+        ``offset`` where one is given (in the same kernel as the product)."""
         phase = self.search.entry_of(step)
-        x = ops.cast(step - ops.gather(self.anchors, phase, 0), ms.float32) * ops.gather(self.scales, phase, 0)
-        return phase, x
+        if self.shift:
+            # (step - shift) - (anchor - shift): for steps >= 0 both terms and the difference are int32.
+            step = step - self.shift_step
+        difference = ops.cast(step - ops.gather(self.anchors, phase, 0), ms.float32)
+        if offset is None:
+            return phase, difference * ops.gather(self.scales, phase, 0)
+        return phase, ADDCMUL(offset.at(phase), difference, ops.gather(self.scales, phase, 0), self.one)
 
 
 def _moved_anchor(first: int, last: int, anchor: int, scale: float, period: int) -> Tuple[int, float]:

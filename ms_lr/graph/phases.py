@@ -13,10 +13,11 @@ A warmup, a cosine decay, a linear decay and the floor held after them are each 
 
 The lr is ``low + rise * w`` (one ``Addcmul``); each phase may have its own ``low`` and ``rise`` (gathered, where they
 differ). A table of linear phases only leaves out the sine and the maximum, and folds each rise into its scale:
-``low + (k - anchor) * (scale * rise)``. A table with no moving line leaves out the maximum and squares the sine in
-the ``Addcmul``: ``low + rise * sin(x) * sin(x)``. Where the first phase's weight is 0 at
-step 0 (a warmup from its low, a held start) and no step is shifted, negative steps get a phase of their own at that
-value, so the schedule need not clamp its step first (one kernel fewer).
+``low + (k - anchor) * (scale * rise)``, one ``Addcmul`` after the difference. A table with no moving line leaves out
+the maximum and squares the sine in the ``Addcmul``: ``low + rise * sin(x) * sin(x)``. Lines beside cosines, every low 0 and every line's rise at most 1,
+fold their rises too: ``max(x, rise * sin(x) * sin(x))``. Where the first phase's weight is 0 at step 0 (a warmup
+from its low, a held start), negative steps get a phase of their own at that value, so the schedule need not clamp
+its step first (one kernel fewer).
 """
 import math
 from typing import List, NamedTuple, Optional, Sequence
@@ -26,11 +27,7 @@ from mindspore import Tensor, ops
 from ms_lr.core.arguments import INT32_MAX, INT32_MIN
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32
-from ms_lr.graph.cycles import AnchoredPhases, EntryConstant
-
-# low + x * rise in one kernel instead of a product and a sum (the same two roundings on the CPU). The primitive,
-# not ops.addcmul, whose Python argument checks MindSpore would parse into every graph (see ms_lr/graph/search.py).
-_ADDCMUL = ops.Addcmul()
+from ms_lr.graph.cycles import ADDCMUL, AnchoredPhases, EntryConstant
 
 __all__ = ["MAX_PHASES", "Phase", "PhaseLr", "ramp_up", "linear_down", "cosine_down", "cosine_up", "held",
            "shifted_phases", "phases_from", "phase_table", "warmup_phases"]
@@ -103,12 +100,19 @@ class PhaseLr(GraphBlock):
         self.cosine = any(p.cosine for p in phases)
         self.lines = any(not p.cosine and p.scale for p in phases)
         # A line's lr is low + (k - anchor) * (scale * rise): its rise folded into its scale, rounded once from
-        # float64, spares the product (and the rise's gather) where no phase needs x for a sine.
+        # float64, spares the product (and the rise's gather) where no phase needs x for a sine. Beside cosines, with
+        # every low 0, each rise goes into the maximum instead: max(y, rise * sin(x)**2), a line's y = x * rise
+        # folded as above. On a line's y in [0, rise] with rise <= 1, rise * sin(y)**2 <= rise * y**2 <= y (by 29%
+        # at least: sin(y)**2 / y <= sin(1)**2), so the maximum still takes the line: one kernel fewer.
+        self.lines_beside_sines = self.lines and self.cosine and all(p.low == 0.0 for p in phases) \
+            and all(p.rise <= 1.0 for p in phases if not p.cosine and p.scale)
         folded = self.lines and not self.cosine
+        folded_lines = folded or self.lines_beside_sines
         # Where x is 0 at step 0, the lr there is the first phase's low, and the table's phase for negative steps
         # (x = 0 too) gives them that value: held at that low.
         self.table = AnchoredPhases([p.start for p in phases], [p.anchor for p in phases],
-                                    [p.scale * p.rise if folded else p.scale for p in phases],
+                                    [p.scale * p.rise if folded_lines and not p.cosine else p.scale
+                                     for p in phases],
                                     [p.period for p in phases], negative_steps=first.anchor == 0 or first.scale == 0.0)
         self.takes_negative_steps = self.table.takes_negative_steps
         if self.takes_negative_steps:
@@ -126,17 +130,20 @@ class PhaseLr(GraphBlock):
 
     def at(self, step: Tensor) -> Tensor:
         """The lr at int32 ``step >= 0`` (any int32 step where ``takes_negative_steps``)."""
-        phase, x = self.table.at(step)
         if self.rises is None:
-            return x if self.lows is None else self.lows.at(phase) + x
+            # Lines only, their rises in their scales: low + (k - anchor) * scale, the sum in the product's kernel.
+            return self.table.at(step, self.lows)[1]
+        phase, x = self.table.at(step)
         sine = ops.sin(x)
         if not self.lines:
             # low + rise * sine * sine in one kernel: the square and the product with the rise together.
-            return _ADDCMUL(self.zero if self.lows is None else self.lows.at(phase), sine, sine, self.rises.at(phase))
+            return ADDCMUL(self.zero if self.lows is None else self.lows.at(phase), sine, sine, self.rises.at(phase))
+        if self.lines_beside_sines:
+            return ops.maximum(x, ADDCMUL(self.zero, sine, sine, self.rises.at(phase)))
         weight = ops.maximum(x, sine * sine)
         if self.lows is None:
             return weight * self.rises.at(phase)
-        return _ADDCMUL(self.lows.at(phase), weight, self.rises.at(phase), self.one)
+        return ADDCMUL(self.lows.at(phase), weight, self.rises.at(phase), self.one)
 
 
 def shifted_phases(phases: Sequence[Phase], by: int) -> List[Phase]:

@@ -225,8 +225,9 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         one_weight = self.ends.form != "two-weight"
         rises = [peak - min_lr for peak in peaks]
         # Where every cycle is in the table (no periodic tail, none longer than the int32 range) and rises from
-        # min_lr, the warmups and the cosines are phases of one table: 13 kernels instead of 18 (counted), 11 where the
-        # last cycle's anchor moves back into the int32 range (no shift of the step, and no clamp).
+        # min_lr, the warmups and the cosines are phases of one table: 12 kernels instead of 18 (counted), 11 where the
+        # last cycle's anchor moves back into the int32 range (no shift of the step). Neither clamps the step: the
+        # first warmup rises from min_lr, and negative steps are a phase of the table.
         self.rising = _rising_phases(self.cycles, warmup_steps, min_lr, peaks) \
             if one_weight and not self.cycles.periodic_tail and not self.cycles.overlong else None
         self.phase_lr = PhaseLr(self.rising) if self.rising is not None else None

@@ -284,7 +284,7 @@ class CosineWithWarmUpLR(_CosineWaves, reference=mf_cosine_with_warmup):
         self._setup_waves(learning_rate, lr_end, length, max(decay - warmup, 1), half_waves=True)
         self.lr_end = f32(lr_end)
         # The usual run (one half-cosine, cut or ended by decay_steps, a whole number of steps long): the warmup,
-        # the cosine and the floor are phases of one table, 10 kernels (lows of 0) instead of 18 (counted).
+        # the cosine and the floor are phases of one table, 9 kernels (lows of 0) instead of 18 (counted).
         self.phase_lr = None
         if not self.flat and length.denominator == 1 and warmup < decay <= warmup + length and \
                 lr_end <= learning_rate:

@@ -113,7 +113,7 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
                 target = phases[0].first_value() if phases else self._first_after_value()
             self.ramp = Ramp(start_lr, target, warmup_steps)
             # After a schedule of linear and cosine phases the ramp is one more: one table, one weight (a warmup
-            # and a long cosine: 10 kernels instead of 14, counted: no clamp of the step either, negative steps being a
+            # and a long cosine: 9 kernels instead of 14, counted: no clamp of the step either, negative steps being a
             # phase of the table).
             if phases:
                 self.phase_lr = warmup_phases(warmup_steps, start_lr, target, self._from_warmup_end(phases))
