@@ -14,10 +14,10 @@ A warmup, a cosine decay, a linear decay and the floor held after them are each 
 The lr is ``low + rise * w`` (one ``Addcmul``); each phase may have its own ``low`` and ``rise`` (gathered, where they
 differ). A table of linear phases only leaves out the sine and the maximum, and folds each rise into its scale:
 ``low + (k - anchor) * (scale * rise)``, one ``Addcmul`` after the difference. A table with no moving line leaves out
-the maximum and squares the sine in the ``Addcmul``: ``low + rise * sin(x) * sin(x)``. Lines beside cosines, every low 0 and every line's rise at most 1,
-fold their rises too: ``max(x, rise * sin(x) * sin(x))``. Where the first phase's weight is 0 at step 0 (a warmup
-from its low, a held start), negative steps get a phase of their own at that value, so the schedule need not clamp
-its step first (one kernel fewer).
+the maximum and squares the sine in the ``Addcmul``: ``low + rise * sin(x) * sin(x)``. Lines beside cosines, every low
+0 and every line's rise at most 1, fold their rises too: ``max(x, rise * sin(x) * sin(x))``. Where the first phase's
+weight is 0 at step 0 (a warmup from its low, a held start), negative steps get a phase of their own at that value, so
+the schedule need not clamp its step first (one kernel fewer).
 """
 import math
 from typing import List, NamedTuple, Optional, Sequence
