@@ -218,10 +218,11 @@ def test_negative_steps_give_the_value_at_step_0_without_a_clamp_where_the_table
 def test_which_long_tables_take_negative_steps():
     # Those whose x is 0 at step 0 (a warmup from its low): all of them, the restarts whose steps are shifted (the
     # last cycle ends past 2**31 - 1 where its anchor cannot move) too.
-    tables = {name: getattr(LONG[name](), "native", LONG[name]()).phase_lr for name in LONG_NAMES}
-    assert {name for name, table in tables.items() if table.table.shift} == {
+    schedules = {name: LONG[name]() for name in LONG_NAMES}
+    assert {name for name, schedule in schedules.items()
+            if getattr(schedule, "native", schedule).phase_lr.table.shift} == {
         "LinearWarmup(SGDR x2)", "LinearWarmup(warmup restarts)"}
-    taking = {name for name in LONG_NAMES if LONG[name]().takes_negative_steps}
+    taking = {name for name, schedule in schedules.items() if schedule.takes_negative_steps}
     assert taking == set(LONG_NAMES), set(LONG_NAMES) - taking
 
 
