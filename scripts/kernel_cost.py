@@ -4,13 +4,16 @@ adjacent pairs, ``scripts/bench.py``).
 
     python scripts/kernel_cost.py fan-out     # a 1-kernel lr, MindSpore's nn.CosineDecayLR (9), a 3-kernel lookup
     python scripts/kernel_cost.py depth       # two 9-kernel lrs: a serial chain, and 8 independent Muls + AddN
+    python scripts/kernel_cost.py kinds       # chains of 24 kernels of one primitive each, on 2 parameters
 
 ``fan-out`` asks whether the cost is the computed lr reaching every parameter's update (a 1-kernel lr has the same
 fan-out as any other); ``depth`` whether it is the schedule's serial depth (queued behind the net's kernels) or its
-kernel count. Each prints the added us per step, the median of 3 runs and their range.
+kernel count; ``kinds`` whether kernels of different primitives cost alike (each chain's kernels counted from its saved
+IR, its added time divided by its length). Each prints the added us per step, the median of 3 runs and their range.
 """
 import os
 import sys
+import tempfile
 import types
 
 import mindspore as ms
@@ -23,6 +26,14 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import bench  # noqa: E402
 
 import ms_lr  # noqa: E402
+from ms_lr.tools.op_audit import graph_primitives  # noqa: E402
+
+#: Kernels in each ``kinds`` chain.
+LENGTH = 24
+_TABLE_I = Tensor(np.arange(16, dtype=np.int32))
+_SEARCH = ops.SearchSorted(dtype=ms.int32)
+_ADDCMUL = ops.Addcmul()
+_CLAMP = ops.auto_generate.ClampScalar()
 
 
 class OneKernel(LearningRateSchedule):
@@ -61,6 +72,63 @@ class Wide(LearningRateSchedule):
         return ops.addn([self.lr * (0.125 + 0.001 * i) for i in range(8)])
 
 
+class KindChain(LearningRateSchedule):
+    """``length`` kernels of one primitive, each on the one before (distinct constants, so none is folded), after the
+    three kernels every chain shares (a clamp of the step, and a float lr from it)."""
+
+    def __init__(self, kind, length):
+        super().__init__()
+        self.kind, self.length = kind, length
+        self.floats = [Tensor(np.float32(1.0 + 1e-4 * (i + 1))) for i in range(length)]
+        self.ints = [Tensor(np.int32(i + 1)) for i in range(length)]
+        self.one = Tensor(np.float32(1.0))
+
+    def construct(self, global_step):
+        step = ops.minimum(ops.maximum(global_step, 0), 15)
+        for i in range(self.length):
+            if self.kind == "Maximum":
+                step = ops.maximum(step, self.ints[i])
+            elif self.kind == "ClampScalar":
+                step = _CLAMP(step, i, 15 + i)
+            elif self.kind == "Sub":
+                step = step - self.ints[i]
+            elif self.kind == "Gather":
+                step = ops.gather(_TABLE_I, step, 0)
+            elif self.kind == "SearchSorted":
+                step = _SEARCH(_TABLE_I, step)
+        lr = ops.cast(step, ms.float32) * 1e-3 + 0.1
+        for i in range(self.length):
+            if self.kind == "Sin":
+                lr = ops.sin(lr)
+            elif self.kind == "Add":
+                lr = lr + self.floats[i]
+            elif self.kind == "Addcmul":
+                lr = _ADDCMUL(lr, lr, self.floats[i], self.one)
+        return lr
+
+
+KINDS = ("Maximum", "ClampScalar", "Sub", "Gather", "SearchSorted", "Sin", "Add", "Addcmul")
+
+
+def kinds():
+    """Per primitive, its chain's kernels (saved IR) and added us per kernel against the chain of none."""
+    network = lambda: bench.dense_stack(2)  # noqa: E731
+    builders = {"none": lambda: bench.nn_step(network, KindChain("Sin", 0))}
+    counts = {}
+    with tempfile.TemporaryDirectory() as folder:
+        shared = graph_primitives(KindChain("Sin", 0), folder).kernels
+    for kind in KINDS:
+        with tempfile.TemporaryDirectory() as folder:
+            counts[kind] = graph_primitives(KindChain(kind, LENGTH), folder).kernels - shared
+        builders[kind] = lambda kind=kind: bench.nn_step(network, KindChain(kind, LENGTH))
+    ms.set_context(mode=ms.GRAPH_MODE)
+    result, base = bench.added(builders, "none", types.SimpleNamespace(repeats=3, cycles=150, steps=2))
+    print(f"2 parameters, the chain of none {base:.0f} us a step; per kernel of each chain:")
+    for kind in KINDS:
+        print(f"  {kind}: {counts[kind]} kernels, {bench.spread([v / counts[kind] for v in result[kind]], '.1f')} us",
+              flush=True)
+
+
 def variants(part):
     if part == "fan-out":
         return {"one kernel (Parameter * 1)": OneKernel,
@@ -71,9 +139,12 @@ def variants(part):
 
 def main():
     part = sys.argv[1] if len(sys.argv) > 1 else "fan-out"
-    if part not in ("fan-out", "depth"):
-        raise SystemExit(f"usage: python scripts/kernel_cost.py fan-out|depth (got {part!r})")
+    if part not in ("fan-out", "depth", "kinds"):
+        raise SystemExit(f"usage: python scripts/kernel_cost.py fan-out|depth|kinds (got {part!r})")
     ms.set_context(mode=ms.GRAPH_MODE)
+    if part == "kinds":
+        kinds()
+        return
     args = types.SimpleNamespace(repeats=3, cycles=60, steps=2)
     for parameters in ((2, 49, 201) if part == "fan-out" else (2, 201)):
         def network(parameters=parameters):

@@ -334,6 +334,23 @@ def test_a_tabulated_schedule_compiles_to_a_clamp_and_a_gather():
     assert computed.kernels >= 10, computed     # its phase table, as past the limit
 
 
+def test_a_constant_compiles_to_no_kernel_and_trains_as_a_float_lr():
+    # Not tabulated: its value is a constant MindSpore folds at compile time, for every step, negative ones too.
+    fixed = ms_lr.FixedLR(0.1)
+    with tempfile.TemporaryDirectory() as folder:
+        assert graph_primitives(fixed, folder).kernels == 0 and fixed.takes_negative_steps
+    steps = np.array([-2**31, -1, 0, 7, INT32_MAX], dtype=np.int32)
+    np.testing.assert_array_equal(fixed(Tensor(steps)).asnumpy(), np.full(5, np.float32(0.1)))
+    weights = []
+    for lr in (0.1, ms_lr.FixedLR(0.1)):
+        net = ms.nn.Dense(3, 1, weight_init="ones", bias_init="zeros")
+        step = ms.nn.TrainOneStepCell(ms.nn.WithLossCell(net, ms.nn.MSELoss()), ms.nn.SGD(net.trainable_params(), lr))
+        for k in range(3):
+            step(Tensor(np.full((2, 3), k + 1.0, np.float32)), Tensor(np.zeros((2, 1), np.float32)))
+        weights.append(net.weight.asnumpy())
+    assert not np.array_equal(weights[0], np.ones((1, 3))) and np.array_equal(*weights), weights
+
+
 def test_a_periodic_schedule_compiles_to_a_modulo_and_a_gather():
     cosine = ms_lr.CosineAnnealingLR(0.1, 10_000, 1e-5)
     with tempfile.TemporaryDirectory() as periodic, tempfile.TemporaryDirectory() as prefixed, \

@@ -111,7 +111,8 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
     #: :meth:`value` is that table's; ``None`` for other formulas.
     phase_lr: Any = None
     #: Whether the compiled graph gives every negative int32 step the value at step 0 by itself (a phase table with
-    #: a phase for them), so that :meth:`construct` passes an optimizer's int32 ``global_step`` without clamping it.
+    #: a phase for them, a constant), so that :meth:`construct` passes an optimizer's int32 ``global_step`` without
+    #: clamping it.
     takes_negative_steps: bool = False
 
     def __init_subclass__(cls, reference: Optional[Callable] = None, abstract: bool = False, registered: bool = True,
@@ -197,7 +198,7 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
 
     def holds_negative_steps(self) -> bool:
         """Whether :meth:`value` gives every negative int32 step the value at step 0 by itself (a phase table with a
-        phase for them); then, untabulated, the schedule does not clamp an int32 step first."""
+        phase for them, a constant); then, untabulated, the schedule does not clamp an int32 step first."""
         return self.phase_lr is not None and self.phase_lr.takes_negative_steps
 
     def repeats(self) -> Optional[Repeats]:

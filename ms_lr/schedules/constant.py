@@ -1,12 +1,13 @@
 """A constant learning rate, as a schedule: what a list of schedules holds where one phase does not change."""
 from typing import List
 
+import mindspore as ms
+import numpy as np
 from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import Lr
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats
-from ms_lr.graph.constants import f32, i32
 from ms_lr.reference.constant import fixed
 
 __all__ = ["FixedLR"]
@@ -35,12 +36,14 @@ class FixedLR(Schedule, reference=fixed):
 
     def __init__(self, lr: Lr):
         super().__init__()
-        self.lr = f32(lr)
-        self.zero = i32(0)
+        self.lr = float(np.float32(lr))
 
     def value(self, step: Tensor) -> Tensor:
-        # where() with a condition that never holds broadcasts the constant to the step's shape.
-        return ops.where(step < self.zero, 0.0, self.lr)
+        # A constant of the step's shape: MindSpore folds it at compile time, so the graph launches no kernel.
+        return ops.fill(ms.float32, step.shape, self.lr)
+
+    def holds_negative_steps(self) -> bool:
+        return True         # every step's value is the one constant
 
     def repeats(self) -> Repeats:
         return Repeats(0)
