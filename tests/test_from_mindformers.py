@@ -250,3 +250,14 @@ def test_a_wave_longer_than_int32_rising_to_lr_end_keeps_its_relative_precision(
     steps = np.array([1, 1368, 5000, 20000, 42949])
     exact = np.sin(np.pi * cycles * steps / total) ** 2
     np.testing.assert_allclose(ms_lr.evaluate(schedule, steps), exact, rtol=1e-6)
+
+
+@pytest.mark.parametrize("cycles", [1e-300, 1.1125369292536007e-308])
+def test_a_num_cycles_near_0_is_a_cosine_too_long_for_a_table_not_an_overflow(cycles):
+    # Half-waves of total / (2 * cycles) steps, past float64's range at 1e-308 (found by the hypothesis test: an
+    # OverflowError building the phase table's scale). Its cosine is flat at the lr over the run, then lr_end.
+    schedule = ms_lr.CosineWithWarmUpLR(learning_rate=0.1, total_steps=4, num_cycles=cycles, lr_end=0.01)
+    assert schedule.phase_lr is None
+    steps = np.array([0, 1, 3, 4, 2**31 - 1])
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=repr(schedule))
+    np.testing.assert_array_equal(ms_lr.evaluate(schedule, steps), np.float32([0.1, 0.1, 0.1, 0.01, 0.01]))

@@ -284,9 +284,11 @@ class CosineWithWarmUpLR(_CosineWaves, reference=mf_cosine_with_warmup):
         self._setup_waves(learning_rate, lr_end, length, max(decay - warmup, 1), half_waves=True)
         self.lr_end = f32(lr_end)
         # The usual run (one half-cosine, cut or ended by decay_steps, a whole number of steps long): the warmup,
-        # the cosine and the floor are phases of one table, 9 kernels (lows of 0) instead of 18 (counted).
+        # the cosine and the floor are phases of one table, 9 kernels (lows of 0) instead of 18 (counted). A table
+        # anchors the cosine at its end, which it refuses past twice the int32 range (a num_cycles near 0 can put
+        # it past float64's range too, where the phase's scale would not even be computed).
         self.phase_lr = None
-        if not self.flat and length.denominator == 1 and warmup < decay <= warmup + length and \
+        if not self.flat and length.denominator == 1 and warmup < decay <= warmup + length <= 2 * INT32_MAX and \
                 lr_end <= learning_rate:
             after = [cosine_down(warmup, warmup + int(length), lr_end, learning_rate), held(decay, lr_end)]
             self.phase_lr = warmup_phases(warmup, warmup_lr_init, learning_rate, after)
