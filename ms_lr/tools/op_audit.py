@@ -31,8 +31,10 @@ TABLE_END = "<!-- end of op table -->"
 #: Dtypes Ascend runs on its AI CPU (slow) for elementwise math: a schedule using them says so in the table.
 WIDE = {"Float64", "Int64"}
 # A node applies a primitive (``PrimFunc_Sin(...)`` for those generated from op definitions, ``BitwiseAnd(...)``
-# for older ones); a lower-case name is a call of a sub-graph, whose own nodes are in the same file.
-_NODE = re.compile(r"= (?:PrimFunc_)?([A-Z][A-Za-z0-9]*)\(")
+# for older ones); a lower-case name is a call of a sub-graph, whose own nodes are in the same file. Only the node's
+# own line, ``  %5(lr) = ...``: the source lines quoted in the comments under it (``# In file ...: lr = ADDCMUL(``)
+# would count a primitive held in an upper-case name twice.
+_NODE = re.compile(r"^\s*%\S+ = (?:PrimFunc_)?([A-Z][A-Za-z0-9]*)\(")
 #: Graph-structure nodes, not kernels.
 STRUCTURE = {"MakeTuple", "TupleGetItem", "Return", "Depend", "UpdateState", "Load", "MakeList", "ListGetItem",
              "Partial", "Switch", "StopGradient"}
