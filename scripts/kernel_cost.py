@@ -26,13 +26,13 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import bench  # noqa: E402
 
 import ms_lr  # noqa: E402
+from ms_lr.graph.cycles import ADDCMUL  # noqa: E402
 from ms_lr.tools.op_audit import graph_primitives  # noqa: E402
 
 #: Kernels in each ``kinds`` chain.
 LENGTH = 24
 _TABLE_I = Tensor(np.arange(16, dtype=np.int32))
 _SEARCH = ops.SearchSorted(dtype=ms.int32)
-_ADDCMUL = ops.Addcmul()
 _CLAMP = ops.auto_generate.ClampScalar()
 
 
@@ -73,8 +73,8 @@ class Wide(LearningRateSchedule):
 
 
 class KindChain(LearningRateSchedule):
-    """``length`` kernels of one primitive, each on the one before (distinct constants, so none is folded), after the
-    three kernels every chain shares (a clamp of the step, and a float lr from it)."""
+    """``length`` kernels of one primitive, each on the one before (distinct constants, so none is folded), beside
+    the five every chain shares (the step clamped into the table, and a float lr from it)."""
 
     def __init__(self, kind, length):
         super().__init__()
@@ -103,7 +103,7 @@ class KindChain(LearningRateSchedule):
             elif self.kind == "Add":
                 lr = lr + self.floats[i]
             elif self.kind == "Addcmul":
-                lr = _ADDCMUL(lr, lr, self.floats[i], self.one)
+                lr = ADDCMUL(lr, lr, self.floats[i], self.one)
         return lr
 
 
@@ -121,7 +121,6 @@ def kinds():
         with tempfile.TemporaryDirectory() as folder:
             counts[kind] = graph_primitives(KindChain(kind, LENGTH), folder).kernels - shared
         builders[kind] = lambda kind=kind: bench.nn_step(network, KindChain(kind, LENGTH))
-    ms.set_context(mode=ms.GRAPH_MODE)
     result, base = bench.added(builders, "none", types.SimpleNamespace(repeats=3, cycles=150, steps=2))
     print(f"2 parameters, the chain of none {base:.0f} us a step; per kernel of each chain:")
     for kind in KINDS:
