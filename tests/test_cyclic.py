@@ -144,3 +144,12 @@ def test_one_cycle_with_a_divisor_below_one_starts_above_max_lr_and_declares_it(
     values = ms_lr.evaluate(schedule, steps)
     assert values.max() <= schedule.upper_bound() * (1 + 1e-6) and schedule.upper_bound() == pytest.approx(0.4)
     assert_close(values, schedule.reference(steps))
+
+
+def test_the_cyclic_reference_is_exact_where_its_wave_is_zero():
+    # torch's float position leaves 1.6e-12 at the top of a one-step rise (base_momentum 0 there), over the
+    # contract's 1e-12 below its floor; the reference takes the position in integers, and the cell is exact too.
+    momentum = ms_lr.CyclicMomentum(0.0, 1.0, 1, 19592)
+    steps = np.arange(0, 40)
+    assert momentum.reference([1])[0] == 0.0
+    assert_close(ms_lr.evaluate(momentum, steps), momentum.reference(steps), context="one-step rise")

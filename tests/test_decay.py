@@ -162,3 +162,13 @@ def test_inverse_sqrt_after_a_warmup_past_2_22_steps_counts_the_steps_since_it_i
         schedule = ms_lr.InverseSqrtLR(peak, 33554428, timescale=1)
         steps = np.array([0, 33554427, 33554428, 33554429, 33554431, 33555428, 2**31 - 1])
         assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps))
+
+
+@pytest.mark.parametrize("limit", [0, 2**20], ids=["formula", "lookup"])
+def test_an_exp_decay_to_a_tiny_ratio_keeps_its_precision(limit):
+    # ln(2.2e-16) = -36: a float32 fraction of the decay (as the weights took before 0.8.10) had its rounding
+    # multiplied by 36, 2.2e-6 at step 0, past the contract. The property test found it.
+    with ms_lr.settled_tables(limit):
+        schedule = ms_lr.WarmupStableDecayLR(1.0, 0, 0, 227, decay="exp", decay_ratio=2.220446049250313e-16)
+    steps = np.arange(0, 230)
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context="exp to 2.2e-16")

@@ -12,7 +12,7 @@ from mindspore import Tensor, ops
 
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32, i32
-from ms_lr.graph.precise import f64, power_and_rest
+from ms_lr.graph.precise import expm1, f64, power_and_rest
 
 __all__ = ["cosine_weights", "DecayShape", "Endpoints", "Ramp", "warmed"]
 
@@ -51,7 +51,11 @@ class DecayShape(GraphBlock):
         self.inv_length = f32(1.0 / length)
         self.scale = f32(math.pi / (2.0 * length))
         self.power = f64(power)
-        self.log_ratio = f64(math.log(ratio)) if shape == "exp" else None
+        # exp's exponent per step done (ln r / L), float64: a float32 fraction's rounding would be multiplied by |ln r|
+        # (36 at r = 2e-16). Per step left it is the negative.
+        per_step = math.log(ratio) / length if shape == "exp" else None
+        self.exponent_per_done = f64(per_step) if per_step is not None else None
+        self.exponent_per_left = f64(-per_step) if per_step is not None else None
         self.ratio = f64(ratio)
         self.inv_one_minus_ratio = f64(1.0 / (1.0 - ratio)) if shape == "exp" else None
 
@@ -68,10 +72,10 @@ class DecayShape(GraphBlock):
         if self.shape == "power":
             w_floor, w_top = power_and_rest(done_f * self.inv_length, left_f * self.inv_length, self.power)
             return w_top, w_floor
-        # exp: r**t - r = r * expm1(-(1 - t) ln r) and 1 - r**t = -expm1(t ln r), on the exact fractions left / L
-        # and done / L, in float64 (MindSpore's float32 expm1 cancels).
-        w_top = self.ratio * ops.expm1(-ops.cast(left_f * self.inv_length, ms.float64) * self.log_ratio)
-        w_floor = -ops.expm1(ops.cast(done_f * self.inv_length, ms.float64) * self.log_ratio)
+        # exp: r**t - r = r * expm1(-(1 - t) ln r) and 1 - r**t = -expm1(t ln r), from the exact counts left and
+        # done, in float64 (MindSpore's own expm1 is exp - 1, which cancels).
+        w_top = self.ratio * expm1(ops.cast(left, ms.float64) * self.exponent_per_left)
+        w_floor = -expm1(ops.cast(done, ms.float64) * self.exponent_per_done)
         return (ops.cast(w_top * self.inv_one_minus_ratio, ms.float32),
                 ops.cast(w_floor * self.inv_one_minus_ratio, ms.float32))
 

@@ -27,10 +27,11 @@ def _wave(steps: ArrayLike, step_size_up: int, step_size_down: Optional[int], mo
     k = steps_of(steps)
     down = step_size_up if step_size_down is None else step_size_down
     total = step_size_up + down
-    cycle = np.floor(1 + k / total)
-    x = 1.0 + k / total - cycle
-    ratio = step_size_up / total
-    height = np.where(x <= ratio, x / ratio, (x - 1) / (ratio - 1))
+    # torch's x = 1 + k / total - cycle, with x <= up / total rising as x / ratio, is the step's position in its
+    # cycle over total: taken here in exact integers, as torch's floats leave 1e-12 where the wave is 0.
+    cycle = k // total + 1
+    position = k - (cycle - 1) * total
+    height = np.where(position <= step_size_up, position / step_size_up, (total - position) / down)
     with np.errstate(over="ignore"):   # 2**(cycle - 1) overflows to inf for late cycles: the scale is then 0
         scale = {"triangular": np.ones_like(cycle), "triangular2": 1 / 2.0 ** (cycle - 1),
                  "exp_range": np.power(float(gamma), k.astype(np.float64))}[mode]

@@ -1,5 +1,6 @@
 """Which MindSpore primitives a schedule's compiled graph runs, read from the IR MindSpore saves when it compiles
-(not from a hand list), with their tensor dtypes and the platforms MindSpore's documentation gives for each.
+(not from a hand list), with their tensor dtypes, the platforms MindSpore's documentation gives for each, and where
+Ascend runs each node by its dtypes (:mod:`ms_lr.tools.ascend_kernels`, for the graph built for Ascend).
 
     python -m ms_lr.tools.op_audit                      # the table for a representative set of schedules
     python -m ms_lr.tools.op_audit --page docs/guides/exactness.md   # and write it into that page
@@ -12,7 +13,7 @@ import os
 import re
 import sys
 import tempfile
-from typing import Dict, List, Mapping, NamedTuple, Optional, Set, Tuple
+from typing import Dict, List, Mapping, NamedTuple, Optional, Sequence, Set, Tuple
 
 import mindspore as ms
 import mindspore.ops as ops
@@ -20,10 +21,12 @@ import mindspore.ops.operations as primitives
 import numpy as np
 from mindspore import Tensor
 
+from ms_lr.graph.search import searching_for
+from ms_lr.tools.ascend_kernels import AI_CPU, KERNELS, REJECTED, placement, placing_dtype
 from ms_lr.tools.generated import rewrite_block
 
-__all__ = ["GraphOps", "graph_primitives", "documented_platforms", "audit", "markdown", "representative", "WIDE",
-           "TABLE_BEGIN", "TABLE_END"]
+__all__ = ["GraphOps", "graph_primitives", "documented_platforms", "on_ascend", "audit", "markdown", "representative",
+           "table", "WIDE", "TABLE_BEGIN", "TABLE_END"]
 
 TABLE_BEGIN = "<!-- op table: written by `make tables` (python -m ms_lr.tools.op_audit --page ...); do not edit -->"
 TABLE_END = "<!-- end of op table -->"
@@ -39,6 +42,8 @@ _NODE = re.compile(r"^\s*%\S+ = (?:PrimFunc_)?([A-Z][A-Za-z0-9]*)\(")
 STRUCTURE = {"MakeTuple", "TupleGetItem", "Return", "Depend", "UpdateState", "Load", "MakeList", "ListGetItem",
              "Partial", "Switch", "StopGradient"}
 _TENSOR = re.compile(r"Tensor\[(\w+)\]")
+_ABSTRACT = re.compile(r"^\s*: \(")
+_TENSOR_SHAPE = re.compile(r"Tensor\[\w+\], \(([^)]*)\)")
 
 
 class GraphOps(NamedTuple):
@@ -49,6 +54,9 @@ class GraphOps(NamedTuple):
     kernels: int
     #: The primitive of every kernel, in the IR's order: two graphs with the same sequence launch the same kernels.
     sequence: Tuple[str, ...] = ()
+    #: Every kernel as (primitive, its input tensor dtypes, its output tensor dtypes, its input tensor shapes), in
+    #: the same order.
+    nodes: Tuple[Tuple[str, Tuple[str, ...], Tuple[str, ...], Tuple[Tuple[int, ...], ...]], ...] = ()
 
 
 def graph_primitives(schedule: ms.nn.Cell, folder: str, inputs: Optional[Tuple[Tensor, ...]] = None) -> GraphOps:
@@ -64,15 +72,20 @@ def graph_primitives(schedule: ms.nn.Cell, folder: str, inputs: Optional[Tuple[T
     if not files:
         raise RuntimeError(f"MindSpore saved no validate IR under {folder}")
     found: Dict[str, Set[str]] = {}
-    sequence: List[str] = []
+    nodes = []
     lines = open(files[-1], encoding="utf-8").read().splitlines()
     for i, line in enumerate(lines):
         node = _NODE.search(line)
         if node and node.group(1) not in STRUCTURE:
-            signature = lines[i + 1] if i + 1 < len(lines) else ""
+            # The line under a node gives its abstract, ``: (<Tensor[Int32], (3)>, ...) -> (<Tensor[Int32], (1)>)``
+            # (a node printing a long constant wraps onto more lines first).
+            signature = next((later for later in lines[i + 1:i + 8] if _ABSTRACT.match(later)), "")
             found.setdefault(node.group(1), set()).update(_TENSOR.findall(signature))
-            sequence.append(node.group(1))
-    return GraphOps(found, len(sequence), tuple(sequence))
+            inputs, _, outputs = signature.partition(" -> ")
+            shapes = tuple(tuple(int(size) for size in shape.replace(",", " ").split())
+                           for shape in _TENSOR_SHAPE.findall(inputs))
+            nodes.append((node.group(1), tuple(_TENSOR.findall(inputs)), tuple(_TENSOR.findall(outputs)), shapes))
+    return GraphOps(found, len(nodes), tuple(node[0] for node in nodes), tuple(nodes))
 
 
 def documented_platforms(primitive: str) -> Optional[Set[str]]:
@@ -87,25 +100,66 @@ def documented_platforms(primitive: str) -> Optional[Set[str]]:
     return set(re.findall(r"``(\w+)``", section.group(1))) if section else None
 
 
-def audit(schedules: Mapping[str, ms.nn.Cell]) -> List[Dict[str, object]]:
-    """One row per schedule: its primitives, those not documented for Ascend and GPU, and its 64-bit dtypes."""
+def on_ascend(nodes: Sequence[Tuple[str, Tuple[str, ...], Tuple[str, ...], Tuple[Tuple[int, ...], ...]]]
+              ) -> Dict[str, List[str]]:
+    """The nodes of a graph that Ascend runs on its AI CPU and those it rejects, each as ``Primitive(dtype)`` (the
+    dtype that places it; ``Cast(source->target)``), and the primitives (or ``Primitive(dtype)``) not looked up
+    (:mod:`ms_lr.tools.ascend_kernels`): sorted and distinct."""
+    where: Dict[str, Set[str]] = {AI_CPU: set(), REJECTED: set(), "unknown": set()}
+    for primitive, inputs, outputs, _ in nodes:
+        place = placement(primitive, inputs, outputs)
+        if place is None:
+            where["unknown"].add(primitive if primitive not in KERNELS else
+                                 f"{primitive}({placing_dtype(primitive, inputs, outputs)})")
+        elif place in (AI_CPU, REJECTED):
+            where[place].add(f"{primitive}({placing_dtype(primitive, inputs, outputs)})")
+    return {place: sorted(labels) for place, labels in where.items()}
+
+
+def audit(schedules: Mapping[str, ms.nn.Cell],
+          for_ascend: Optional[Mapping[str, ms.nn.Cell]] = None) -> List[Dict[str, object]]:
+    """One row per schedule: its primitives, those not documented for Ascend and GPU, its 64-bit dtypes, and the
+    nodes Ascend runs on its AI CPU or rejects (``ascend_ai_cpu``, ``ascend_rejected``; ``ascend_unknown``: the
+    primitives not looked up; ``ascend_searched``: the lengths of the tables its ``SearchSorted`` nodes search), read
+    from ``for_ascend``'s schedule of the same name where given (the same schedule built inside
+    ``searching_for("Ascend")``), else from the schedule's own graph."""
     rows = []
     with tempfile.TemporaryDirectory() as root:
         for i, (name, schedule) in enumerate(schedules.items()):
-            found, kernels, _ = graph_primitives(schedule, os.path.join(root, str(i)))
+            found, kernels, _, nodes = graph_primitives(schedule, os.path.join(root, str(i)))
             undocumented = sorted(p for p in found if not {"Ascend", "GPU"} <= (documented_platforms(p) or set()))
             wide = sorted(set().union(*found.values()) & WIDE) if found else []
+            if for_ascend is not None and name in for_ascend:
+                nodes = graph_primitives(for_ascend[name], os.path.join(root, f"{i}-ascend")).nodes
+            ascend = on_ascend(nodes)
+            searched = sorted({shapes[0][0] for primitive, _, _, shapes in nodes if primitive == "SearchSorted"})
             rows.append({"schedule": name, "primitives": sorted(found), "undocumented": undocumented,
-                         "wide": wide, "kernels": kernels})
+                         "wide": wide, "kernels": kernels, "ascend_ai_cpu": ascend[AI_CPU],
+                         "ascend_rejected": ascend[REJECTED], "ascend_unknown": ascend["unknown"],
+                         "ascend_searched": searched})
     return rows
+
+
+def _grouped(labels: Sequence[str]) -> str:
+    """``Primitive(dtype)`` labels as ``dtype: Primitive, ...`` groups."""
+    groups: Dict[str, List[str]] = {}
+    for label in labels:
+        primitive, _, dtype = label.rstrip(")").partition("(")
+        groups.setdefault(dtype, []).append(primitive)
+    return "; ".join(f"{dtype}: {', '.join(names)}" for dtype, names in sorted(groups.items()))
 
 
 def markdown(rows: List[Dict[str, object]]) -> str:
     lines = ["| schedule | kernels | primitives in its compiled graph | not documented for Ascend and GPU | "
-             "64-bit dtypes |", "|---|---|---|---|---|"]
+             "64-bit dtypes | on Ascend's AI CPU (CANN) |", "|---|---|---|---|---|---|"]
     for row in rows:
+        ascend = "; ".join(part for part in (
+            _grouped(row["ascend_ai_cpu"]),
+            f"rejected: {', '.join(row['ascend_rejected'])}" if row["ascend_rejected"] else "",
+            f"not looked up: {', '.join(row['ascend_unknown'])}" if row["ascend_unknown"] else "") if part)
         lines.append(f"| {row['schedule']} | {row['kernels']} | {', '.join(row['primitives'])} | "
-                     f"{', '.join(row['undocumented']) or 'none'} | {', '.join(row['wide']) or 'none'} |")
+                     f"{', '.join(row['undocumented']) or 'none'} | {', '.join(row['wide']) or 'none'} | "
+                     f"{ascend or 'none'} |")
     return "\n".join(lines)
 
 
@@ -174,14 +228,24 @@ def _formulas() -> Dict[str, ms.nn.Cell]:
     }
 
 
+def table() -> str:
+    """The exactness guide's op table: ``representative()`` audited, its last column from the same schedules built
+    for Ascend."""
+    with searching_for("Ascend"):
+        for_ascend = representative()
+    return (f"Compiled by MindSpore {ms.__version__} for the CPU; the last column from the same schedules built for "
+            f"Ascend, each node placed by CANN's operator sources (`ms_lr.tools.ascend_kernels`).\n\n" +
+            markdown(audit(representative(), for_ascend)))
+
+
 def main(argv: Optional[List[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m ms_lr.tools.op_audit", description=__doc__.split("\n")[0])
     parser.add_argument("--page", help="write the table into this page, between the op table markers")
     args = parser.parse_args(argv)
-    table = f"Compiled by MindSpore {ms.__version__} for the CPU.\n\n" + markdown(audit(representative()))
-    print(table)
+    text = table()
+    print(text)
     if args.page:
-        rewrite_block(args.page, TABLE_BEGIN, TABLE_END, lambda: table)
+        rewrite_block(args.page, TABLE_BEGIN, TABLE_END, lambda: text)
     return 0
 
 
