@@ -82,8 +82,8 @@ LONG = {
 
 
 def _registered():
-    with ms_lr.settled_tables(0):
-        return {cls.__name__: (lambda cls=cls: example(cls)) for cls in schedule_classes(configurable_only=True)}
+    """A builder per registered schedule class (the test builds each inside settled_tables(0))."""
+    return {cls.__name__: (lambda cls=cls: example(cls)) for cls in schedule_classes(configurable_only=True)}
 
 
 @pytest.mark.parametrize("name", sorted(_registered()) + sorted(LONG))

@@ -108,11 +108,11 @@ def on_ascend(nodes: Sequence[Tuple[str, Tuple[str, ...], Tuple[str, ...], Tuple
     where: Dict[str, Set[str]] = {AI_CPU: set(), REJECTED: set(), "unknown": set()}
     for primitive, inputs, outputs, _ in nodes:
         place = placement(primitive, inputs, outputs)
+        label = f"{primitive}({placing_dtype(primitive, inputs, outputs)})" if primitive in KERNELS else primitive
         if place is None:
-            where["unknown"].add(primitive if primitive not in KERNELS else
-                                 f"{primitive}({placing_dtype(primitive, inputs, outputs)})")
+            where["unknown"].add(label)
         elif place in (AI_CPU, REJECTED):
-            where[place].add(f"{primitive}({placing_dtype(primitive, inputs, outputs)})")
+            where[place].add(label)
     return {place: sorted(labels) for place, labels in where.items()}
 
 
