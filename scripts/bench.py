@@ -21,7 +21,9 @@ milliseconds, so the pairing cancels it, where medians of separate rounds did no
 4. A realistic step (a small conv net, a few ms per step): every distinct kernel sequence's added time, in percent
    of the step, beside MindSpore's nn.CosineDecayLR and a dynamic_lr per-step list (as MindCV builds); and for the
    torch-style optimizers (PYNATIVE, a jit train step), MindSpore's experimental.optim.lr_scheduler and
-   ms_lr.LRScheduler stepped on the host and in the jit step, each as a ratio to MindSpore's fastest of these.
+   ms_lr.LRScheduler stepped on the host and in the jit step, each as a ratio to MindSpore's fastest of these, and
+   that fastest one with a one-kernel graph called on the host after each step (MindSpore alone: what any graph
+   launched between two train steps costs).
 5. Vector evaluation speed; precision: max relative error vs the float64 reference over steps 0..100000 and +-3
    steps around every boundary up to 2**31 - 1.
 
@@ -32,6 +34,7 @@ milliseconds, so the pairing cancels it, where medians of separate rounds did no
 markers (as ``make tables`` writes the schedule table): the guide's figures are this script's output, never pasted.
 """
 import argparse
+import itertools
 import json
 import os
 import platform
@@ -43,7 +46,7 @@ import time
 
 import mindspore as ms
 import numpy as np
-from mindspore import Tensor, nn, ops
+from mindspore import Parameter, Tensor, nn, ops
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 import ms_lr  # noqa: E402
@@ -163,11 +166,13 @@ def nn_step(network, lr, grouped=False, shared=False):
     return step, inputs
 
 
-def torch_style_step(network, scheduler, where, momentum=0.0, relaunched=True):
+def torch_style_step(network, scheduler, where, momentum=0.0, relaunched=True, graph_between=False):
     """A jit train step of experimental.optim.SGD; the scheduler steps nowhere, on the host, or in the jit step.
     ``"ms_lr, cycled momentum"``: OneCycleLR, which cycles the optimizer's momentum (as torch's does by default).
     ``relaunched=False``: every host step of ms_lr's scheduler is a ``mindspore.jit`` call, as before its compiled
-    graph was launched directly (ms_lr/training/relaunch.py)."""
+    graph was launched directly (ms_lr/training/relaunch.py). ``graph_between``: a ``mindspore.jit`` function whose
+    graph is one ``AssignAdd`` on a counter of its own is called on the host after each step, MindSpore alone: what
+    any graph launched between two train steps costs (scripts/graph_between_steps.py)."""
     from mindspore.experimental import optim
     net, x_shape, y_shape = network()
     opt = optim.SGD(net.trainable_params(), lr=0.1, momentum=momentum)
@@ -195,16 +200,34 @@ def torch_style_step(network, scheduler, where, momentum=0.0, relaunched=True):
         return loss
 
     compiled = ms.jit(train)
+    between = counting_graph() if graph_between else None
 
     def step(x, y):
         loss = compiled(x, y)
         if where == "host":
             sched.step()
+        if between is not None:
+            between()
         return loss
 
     rng = np.random.default_rng(0)
     inputs = (Tensor(rng.normal(size=x_shape).astype(np.float32)), Tensor(rng.normal(size=y_shape).astype(np.float32)))
     return step, inputs
+
+
+_COUNTERS = itertools.count()
+
+
+def counting_graph():
+    """A ``mindspore.jit`` function whose graph is one ``AssignAdd`` on a counter of its own."""
+    count = Parameter(Tensor(np.int32(0)), name=f"bench_counter_{next(_COUNTERS)}", requires_grad=False)
+    one = Tensor(np.int32(1))
+
+    def add_one():
+        ops.assign_add(count, one)
+        return True
+
+    return ms.jit(add_one)
 
 
 def build(builders):
@@ -492,6 +515,8 @@ def realistic_section(args, sequences):
         print(lines[-1], flush=True)
     plain_sgd = {
         "experimental CosineAnnealingLR, in jit": lambda: torch_style_step(small_conv_net, "experimental", "jit"),
+        "experimental CosineAnnealingLR, in jit, and a one-kernel graph on the host":
+            lambda: torch_style_step(small_conv_net, "experimental", "jit", graph_between=True),
         "no scheduler": lambda: torch_style_step(small_conv_net, None, None),
         "experimental CosineAnnealingLR, host": lambda: torch_style_step(small_conv_net, "experimental", "host"),
         "ms_lr.LRScheduler(CosineAnnealingLR), host": lambda: torch_style_step(small_conv_net, "ms_lr", "host"),
@@ -502,6 +527,8 @@ def realistic_section(args, sequences):
     momentum_sgd = {
         "momentum 0.9: experimental CosineAnnealingLR, in jit":
             lambda: torch_style_step(small_conv_net, "experimental", "jit", 0.9),
+        "momentum 0.9: experimental CosineAnnealingLR, in jit, and a one-kernel graph on the host":
+            lambda: torch_style_step(small_conv_net, "experimental", "jit", 0.9, graph_between=True),
         "momentum 0.9: ms_lr.LRScheduler(OneCycleLR, momentum cycled), host":
             lambda: torch_style_step(small_conv_net, "ms_lr, cycled momentum", "host", 0.9),
         "momentum 0.9: ms_lr.LRScheduler(OneCycleLR, momentum cycled), host, each step a mindspore.jit call":
