@@ -1,4 +1,6 @@
 """References of the limited cycles (cosine, tanh, polynomial), in float64 from their formulas."""
+import math
+from decimal import ROUND_CEILING, ROUND_HALF_EVEN, Context, Decimal
 from fractions import Fraction
 from typing import Callable, Tuple
 
@@ -10,23 +12,42 @@ from ms_lr.reference.common import steps_of
 __all__ = ["cosine_cycles", "tanh_cycles", "poly_cycles"]
 
 
+# Each start S_j = T (m**j - 1) / (m - 1) from its closed form in 120 significant digits: m**j is within a few units
+# of the 120th digit, so S_j < 2**33 is within 1e-100 of its value. A start that close to an integer (m = 2 lands
+# on integers) has its ceiling from exact rationals; exact rationals throughout held numbers of 52 j bits for a
+# float multiplier (a multiplier near 1 with thousands of cycles took minutes and gigabytes).
+_DIGITS = Context(prec=120)
+_NEAR = Decimal("1e-90")
+
+
+def _start(cycle_steps: int, m: Decimal, j: int) -> Tuple[int, float]:
+    """``(ceil(S_j), S_j)`` of cycle ``j``'s real start: the first integer step in it, and the start in float64."""
+    start = _DIGITS.multiply(_DIGITS.divide(Decimal(cycle_steps), _DIGITS.subtract(m, 1)),
+                             _DIGITS.subtract(_DIGITS.power(m, j), 1))
+    nearest = start.to_integral_value(rounding=ROUND_HALF_EVEN)
+    if abs(start - nearest) > _NEAR:
+        return int(start.to_integral_value(rounding=ROUND_CEILING)), float(start)
+    exact = cycle_steps * (Fraction(m) ** j - 1) / (Fraction(m) - 1)
+    return math.ceil(exact), float(exact)
+
+
 def _cycles(k: np.ndarray, cycle_steps: int, cycle_mul: float, cycle_limit: int) -> Tuple[np.ndarray, np.ndarray,
                                                                                           np.ndarray]:
     """(cycle index, real steps into it, its real length) of each step; cycle j starts at T (m**j - 1) / (m - 1),
     index cycle_limit (the floor) after the last one."""
-    m = Fraction(cycle_mul)
-    if m == 1:
+    if Fraction(cycle_mul) == 1:
         index = np.minimum(k // cycle_steps, cycle_limit)
         return index, k - index * cycle_steps, np.full(k.shape, float(cycle_steps))
     last = int(k.max(initial=0))
-    starts, length = [Fraction(0)], Fraction(cycle_steps)
-    while starts[-1] <= last and len(starts) <= cycle_limit:
-        starts.append(starts[-1] + length)
-        length *= m
-    # Exact rational starts, rounded once to float64; step k is in the last cycle whose start is <= k.
-    begins = np.array([float(s) for s in starts])
-    index = np.searchsorted(begins, k, side="right") - 1
-    return index, k - begins[index], cycle_steps * float(m) ** index.astype(np.float64)
+    m = Decimal(cycle_mul)                     # the float's exact binary value
+    firsts, begins = [0], [0.0]
+    while firsts[-1] <= last and len(firsts) <= cycle_limit:
+        first, begin = _start(cycle_steps, m, len(firsts))
+        firsts.append(first)
+        begins.append(begin)
+    # Step k is in cycle j when ceil(S_j) <= k < ceil(S_{j+1}): exact integer boundaries.
+    index = np.searchsorted(np.array(firsts, dtype=np.int64), k, side="right") - 1
+    return index, k - np.array(begins)[index], cycle_steps * float(cycle_mul) ** index.astype(np.float64)
 
 
 def _limited(steps: ArrayLike, peak_lr: float, cycle_steps: int, min_lr: float, cycle_mul: float,

@@ -70,7 +70,9 @@ class _LimitedCycles(Schedule, abstract=True):
             self.length, self.length_step = cycle_steps, i32(cycle_steps)
             self.inv_length, self.inv_length64 = f32(1.0 / cycle_steps), f64(1.0 / cycle_steps)
             entries = min(cycle_limit, INT32_MAX // cycle_steps + 1)
-            self.starts_list = [j * cycle_steps for j in range(1, entries + 1) if j * cycle_steps <= INT32_MAX]
+            # The restarts are the multiples of cycle_steps up to here, listed by boundaries() up to its step: one
+            # step cycles with no limit would list 2**31 of them (tens of GB as a Python list).
+            self.last_start = min(entries * cycle_steps, INT32_MAX)
             if entries <= TABLE_LIMIT:
                 self.peaks: Optional[Tensor] = Tensor(np.array(
                     [peak_lr * cycle_decay**j for j in range(entries)] + [min_lr], dtype=np.float32))
@@ -158,6 +160,8 @@ class _LimitedCycles(Schedule, abstract=True):
         return None if self.settled_from is None else Repeats(self.settled_from)
 
     def boundaries(self, last: int) -> List[int]:
+        if self.periodic:
+            return list(range(self.length, min(last, self.last_start) + 1, self.length))
         return [s for s in self.starts_list if s <= last]
 
 
