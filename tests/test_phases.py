@@ -126,6 +126,28 @@ def test_lines_beside_cosines_rising_further_than_1_keep_the_weights_maximum():
     assert_close(_lr(table, steps), _expected(pieces, steps), context="rise 3")
 
 
+@pytest.mark.parametrize("beside_cosine", [False, True])
+def test_a_rise_too_small_to_fold_into_its_scale_stays_apart(beside_cosine):
+    # 1e-30 over 85 M steps folds to 1.2e-38, below float32's smallest normal: flushed to 0, it gave 0 at the peak
+    # (a property test's draw of PolynomialWithWarmUpLR). The rise stays apart; a normal fold still folds.
+    cosine = [(2_000_000_000, "cosine down", (2_100_000_000, 0.0, 1e-30)), (2_100_000_000, "held", (0.0,))] \
+        if beside_cosine else []
+    pieces = [(0, "ramp", (1, 0.0, 1e-30)), (1, "line", (85_070_598, 0.0, 1e-30)), (85_070_598, "held", (0.0,))] \
+        + [(2_000_000_000 - 1, "ramp", (1, 0.0, 1e-30))] * beside_cosine + cosine
+    phases = [ramp_up(0, 1, 0.0, 1e-30), linear_down(1, 85_070_598, 0.0, 1e-30), held(85_070_598, 0.0)]
+    if beside_cosine:
+        phases += [ramp_up(2_000_000_000 - 1, 1, 0.0, 1e-30), cosine_down(2_000_000_000, 2_100_000_000, 0.0, 1e-30),
+                   held(2_100_000_000, 0.0)]
+    table = PhaseLr(phases)
+    assert table.rises is not None and not table.lines_beside_sines
+    steps = _steps(pieces, np.random.default_rng(9))
+    assert_close(_lr(table, steps), _expected(pieces, steps), context="rise 1e-30")
+    schedule = ms_lr.PolynomialWithWarmUpLR(1e-30, 1, 1, lr_end=0.0, power=1.0, decay_steps=85_070_597)
+    at = np.array([0, 1, 2, 1000, 85_070_597, 85_070_598])
+    assert_close(schedule(Tensor(at.astype(np.int32))).asnumpy(), schedule.reference(at), peak=1e-30)
+    assert PhaseLr([ramp_up(0, 1, 0.0, 1e-3), linear_down(1, 85_070_598, 0.0, 1e-3)]).rises is None
+
+
 def test_warmup_restarts_with_a_moved_last_anchor_launch_neither_the_shift_nor_the_clamp():
     with tempfile.TemporaryDirectory() as moved_ir, tempfile.TemporaryDirectory() as shifted_ir:
         # 2**31 - 1 is 27% into the last cosine: the anchor moves; at 46% (the bench's restarts) the steps shift.

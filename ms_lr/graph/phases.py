@@ -24,7 +24,7 @@ from typing import List, NamedTuple, Optional, Sequence
 
 from mindspore import Tensor, ops
 
-from ms_lr.core.arguments import INT32_MAX, INT32_MIN
+from ms_lr.core.arguments import FLOAT32_TINY, INT32_MAX, INT32_MIN
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32
 from ms_lr.graph.cycles import ADDCMUL, AnchoredPhases, EntryConstant
@@ -104,9 +104,12 @@ class PhaseLr(GraphBlock):
         # every low 0, each rise goes into the maximum instead: max(y, rise * sin(x)**2), a line's y = x * rise
         # folded as above. On a line's y in [0, rise] with rise <= 1, rise * sin(y)**2 <= rise * y**2 <= y (by 29%
         # at least: sin(y)**2 / y <= sin(1)**2), so the maximum still takes the line: one kernel fewer.
+        # A folded scale below float32's smallest normal would lose digits as a subnormal, or be flushed to 0 (a
+        # decay of 1e-30 over 85 M steps gave 0 at its peak): those rises stay apart.
+        foldable = all(abs(p.scale * p.rise) >= FLOAT32_TINY for p in phases if not p.cosine and p.scale and p.rise)
         self.lines_beside_sines = self.lines and self.cosine and all(p.low == 0.0 for p in phases) \
-            and all(p.rise <= 1.0 for p in phases if not p.cosine and p.scale)
-        folded = self.lines and not self.cosine
+            and all(p.rise <= 1.0 for p in phases if not p.cosine and p.scale) and foldable
+        folded = self.lines and not self.cosine and foldable
         folded_lines = folded or self.lines_beside_sines
         # Where x is 0 at step 0, the lr there is the first phase's low, and the table's phase for negative steps
         # (x = 0 too) gives them that value: held at that low.
