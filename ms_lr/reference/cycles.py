@@ -25,7 +25,7 @@ def _start(cycle_steps: int, m: Decimal, j: int) -> Tuple[int, float]:
     start = _DIGITS.multiply(_DIGITS.divide(Decimal(cycle_steps), _DIGITS.subtract(m, 1)),
                              _DIGITS.subtract(_DIGITS.power(m, j), 1))
     nearest = start.to_integral_value(rounding=ROUND_HALF_EVEN)
-    if abs(start - nearest) > _NEAR:
+    if abs(_DIGITS.subtract(start, nearest)) > _NEAR:
         return int(start.to_integral_value(rounding=ROUND_CEILING)), float(start)
     exact = cycle_steps * (Fraction(m) ** j - 1) / (Fraction(m) - 1)
     return math.ceil(exact), float(exact)
