@@ -1,6 +1,8 @@
 """Decay schedules: cell vs reference over long ranges and near 2**31, exact phase boundaries, argument checks."""
+import mindspore as ms
 import numpy as np
 import pytest
+from mindspore import Tensor
 
 import ms_lr
 from tests.support.accuracy import assert_close
@@ -172,3 +174,15 @@ def test_an_exp_decay_to_a_tiny_ratio_keeps_its_precision(limit):
         schedule = ms_lr.WarmupStableDecayLR(1.0, 0, 0, 227, decay="exp", decay_ratio=2.220446049250313e-16)
     steps = np.arange(0, 230)
     assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context="exp to 2.2e-16")
+
+
+def test_a_power_of_a_fraction_near_1_is_never_negative_where_it_is_below_float64s_rounding():
+    """x**k from 1 - x: 1 + expm1(k log x) rounded to -1.1e-16 where x**k is 4.6e-40 (a property test's draw gave a
+    negative lr); it is exp(k log x) now."""
+    ms.set_context(mode=ms.PYNATIVE_MODE)
+    with ms_lr.settled_tables(0):
+        schedule = ms_lr.PolyCyclesLR(peak_lr=0.0, cycle_steps=653, min_lr=1.0, cycle_limit=3, k_decay=415.125)
+    steps = np.arange(1306, 1959)
+    values = schedule(Tensor(steps.astype(np.int32))).asnumpy()
+    assert (values >= 0).all(), values.min()
+    assert_close(values, schedule.reference(steps), peak=1.0, context="PolyCyclesLR(k_decay=415.125)")

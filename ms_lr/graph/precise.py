@@ -42,8 +42,11 @@ def power_and_rest(done: Tensor, left: Tensor, exponent: Tensor) -> Tuple[Tensor
     ``x**p`` at 0); above, from ``left`` (``-expm1(p * log1p(-left))``, exact as ``x -> 1``)."""
     done64, left64 = ops.cast(done, ms.float64), ops.cast(left, ms.float64)
     low = ops.exp(exponent * ops.log(done64))
-    rest_high = -expm1(exponent * ops.log1p(-left64))
+    # From left, x**p is exp(a) itself: 1 + expm1(a) is -1 within a rounding where x**p < 2**-53 and can come out
+    # as -1.1e-16 (a negative lr, PolyCyclesLR with k_decay = 415); exp(a) is never negative.
+    high = exponent * ops.log1p(-left64)
+    rest_high = -expm1(high)
     from_done = done64 < _HALF
-    head = ops.where(from_done, low, 1.0 - rest_high)
+    head = ops.where(from_done, low, ops.exp(high))
     rest = ops.where(from_done, 1.0 - low, rest_high)
     return ops.cast(head, ms.float32), ops.cast(rest, ms.float32)
