@@ -46,9 +46,11 @@ import time
 
 import mindspore as ms
 import numpy as np
-from mindspore import Parameter, Tensor, nn, ops
+from mindspore import Tensor, nn, ops
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+from graph_between_steps import counting_graph  # noqa: E402  (scripts/, MindSpore alone)
+
 import ms_lr  # noqa: E402
 from ms_lr.tools.device import use_selected_device  # noqa: E402
 from ms_lr.tools.generated import rewrite_block  # noqa: E402
@@ -200,7 +202,7 @@ def torch_style_step(network, scheduler, where, momentum=0.0, relaunched=True, g
         return loss
 
     compiled = ms.jit(train)
-    between = counting_graph() if graph_between else None
+    between = counting_graph(f"bench_counter_{next(_COUNTERS)}")[0] if graph_between else None
 
     def step(x, y):
         loss = compiled(x, y)
@@ -216,18 +218,6 @@ def torch_style_step(network, scheduler, where, momentum=0.0, relaunched=True, g
 
 
 _COUNTERS = itertools.count()
-
-
-def counting_graph():
-    """A ``mindspore.jit`` function whose graph is one ``AssignAdd`` on a counter of its own."""
-    count = Parameter(Tensor(np.int32(0)), name=f"bench_counter_{next(_COUNTERS)}", requires_grad=False)
-    one = Tensor(np.int32(1))
-
-    def add_one():
-        ops.assign_add(count, one)
-        return True
-
-    return ms.jit(add_one)
 
 
 def build(builders):

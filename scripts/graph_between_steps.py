@@ -28,18 +28,25 @@ from mindspore import Parameter, Tensor, ops
 from pynative_jit_branch import train_step
 
 
-def between():
-    """What each variant launches after a train step, given its loss: ``{name: function of the loss, or None}``,
-    the names of those that add 1 to ``count``, and ``count``."""
-    count = Parameter(Tensor(np.int32(0)), name="count_between_steps", requires_grad=False)
+def counting_graph(name):
+    """``(a mindspore.jit function whose graph is one AssignAdd on a counter of its own, the counter)``: the
+    bench's torch-style tables launch it between steps too."""
+    count = Parameter(Tensor(np.int32(0)), name=name, requires_grad=False)
     one = Tensor(np.int32(1))
-    total = [Tensor(np.float32(0.0))]
 
     def add_one():
         ops.assign_add(count, one)
         return True
 
-    graph = ms.jit(add_one)
+    return ms.jit(add_one), count
+
+
+def between():
+    """What each variant launches after a train step, given its loss: ``{name: function of the loss, or None}``,
+    the names of those that add 1 to ``count``, and ``count``."""
+    graph, count = counting_graph("count_between_steps")
+    one = Tensor(np.int32(1))
+    total = [Tensor(np.float32(0.0))]
 
     def running_total(loss):
         total[0] = total[0] + loss

@@ -20,10 +20,10 @@ _DIGITS = Context(prec=120)
 _NEAR = Decimal("1e-90")
 
 
-def _start(cycle_steps: int, m: Decimal, j: int) -> Tuple[int, float]:
-    """``(ceil(S_j), S_j)`` of cycle ``j``'s real start: the first integer step in it, and the start in float64."""
-    start = _DIGITS.multiply(_DIGITS.divide(Decimal(cycle_steps), _DIGITS.subtract(m, 1)),
-                             _DIGITS.subtract(_DIGITS.power(m, j), 1))
+def _start(cycle_steps: int, m: Decimal, per_power: Decimal, j: int) -> Tuple[int, float]:
+    """``(ceil(S_j), S_j)`` of cycle ``j``'s real start, ``per_power = T / (m - 1)``: the first integer step in it,
+    and the start in float64."""
+    start = _DIGITS.multiply(per_power, _DIGITS.subtract(_DIGITS.power(m, j), 1))
     nearest = start.to_integral_value(rounding=ROUND_HALF_EVEN)
     if abs(_DIGITS.subtract(start, nearest)) > _NEAR:
         return int(start.to_integral_value(rounding=ROUND_CEILING)), float(start)
@@ -40,9 +40,10 @@ def _cycles(k: np.ndarray, cycle_steps: int, cycle_mul: float, cycle_limit: int)
         return index, k - index * cycle_steps, np.full(k.shape, float(cycle_steps))
     last = int(k.max(initial=0))
     m = Decimal(cycle_mul)                     # the float's exact binary value
+    per_power = _DIGITS.divide(Decimal(cycle_steps), _DIGITS.subtract(m, 1))
     firsts, begins = [0], [0.0]
     while firsts[-1] <= last and len(firsts) <= cycle_limit:
-        first, begin = _start(cycle_steps, m, len(firsts))
+        first, begin = _start(cycle_steps, m, per_power, len(firsts))
         firsts.append(first)
         begins.append(begin)
     # Step k is in cycle j when ceil(S_j) <= k < ceil(S_{j+1}): exact integer boundaries.

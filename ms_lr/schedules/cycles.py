@@ -70,9 +70,6 @@ class _LimitedCycles(Schedule, abstract=True):
             self.length, self.length_step = cycle_steps, i32(cycle_steps)
             self.inv_length, self.inv_length64 = f32(1.0 / cycle_steps), f64(1.0 / cycle_steps)
             entries = min(cycle_limit, INT32_MAX // cycle_steps + 1)
-            # The restarts are the multiples of cycle_steps up to here, listed by boundaries() up to its step: one
-            # step cycles with no limit would list 2**31 of them (tens of GB as a Python list).
-            self.last_start = min(entries * cycle_steps, INT32_MAX)
             if entries <= TABLE_LIMIT:
                 self.peaks: Optional[Tensor] = Tensor(np.array(
                     [peak_lr * cycle_decay**j for j in range(entries)] + [min_lr], dtype=np.float32))
@@ -161,7 +158,10 @@ class _LimitedCycles(Schedule, abstract=True):
 
     def boundaries(self, last: int) -> List[int]:
         if self.periodic:
-            return list(range(self.length, min(last, self.last_start) + 1, self.length))
+            # The multiples of the length up to the floor's start (or the int32 end), listed here up to ``last``: one
+            # step cycles with no limit would hold 2**31 of them (tens of GB as a Python list).
+            end = INT32_MAX if self.settled_from is None else self.settled_from
+            return list(range(self.length, min(last, end) + 1, self.length))
         return [s for s in self.starts_list if s <= last]
 
 
