@@ -26,7 +26,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 import bench  # noqa: E402
 
 import ms_lr  # noqa: E402
-from ms_lr.graph.cycles import ADDCMUL  # noqa: E402
+from ms_lr.graph.cycles import addcmul  # noqa: E402
 from ms_lr.tools.op_audit import graph_primitives  # noqa: E402
 
 #: Kernels in each ``kinds`` chain.
@@ -34,6 +34,7 @@ LENGTH = 24
 _TABLE_I = Tensor(np.arange(16, dtype=np.int32))
 _SEARCH = ops.SearchSorted(dtype=ms.int32)
 _CLAMP = ops.auto_generate.ClampScalar()
+_ADDCMUL = ops.Addcmul()
 
 
 class OneKernel(LearningRateSchedule):
@@ -103,11 +104,15 @@ class KindChain(LearningRateSchedule):
             elif self.kind == "Add":
                 lr = lr + self.floats[i]
             elif self.kind == "Addcmul":
-                lr = ADDCMUL(lr, lr, self.floats[i], self.one)
+                lr = addcmul(lr, lr, self.floats[i], self.one)
+            elif self.kind == "Addcmul, shape [1]":
+                lr = _ADDCMUL(lr, lr, self.floats[i], self.one)
         return lr
 
 
-KINDS = ("Maximum", "ClampScalar", "Sub", "Gather", "SearchSorted", "Sin", "Add", "Addcmul")
+#: "Addcmul" as ms_lr launches it on one step (rank-0 operands, ms_lr.graph.cycles.addcmul), "Addcmul, shape [1]"
+#: on the step's shape (MindSpore's broadcast path).
+KINDS = ("Maximum", "ClampScalar", "Sub", "Gather", "SearchSorted", "Sin", "Add", "Addcmul", "Addcmul, shape [1]")
 
 
 def kinds():

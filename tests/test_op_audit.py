@@ -83,3 +83,45 @@ def test_the_exactness_guides_op_table_is_current(audited):
                     f"schedules to other kernels)")
     assert audited["table"] in block, \
         "the exactness guide's op table is stale: run make tables"
+
+
+# A train step with one schedule, profiled in a process of its own (MindSpore's profiler is global to a process;
+# two schedules in one graph share sub-graphs, whose kernels the profiler files under one of them).
+PROFILED = """
+import glob, json, sys, tempfile, warnings
+warnings.simplefilter("ignore")
+import mindspore as ms
+import numpy as np
+from mindspore import Tensor, nn
+import ms_lr
+from ms_lr.tools.kernel_timeline import profile, read
+from ms_lr.tools.op_audit import graph_primitives
+ms.set_context(mode=ms.GRAPH_MODE)
+schedule = eval(sys.argv[1], {"ms_lr": ms_lr})
+with tempfile.TemporaryDirectory() as folder:
+    graph = graph_primitives(schedule, folder)
+    saved = open(sorted(glob.glob(folder + "/**/*validate*.ir", recursive=True))[-1]).read()
+net = nn.Dense(16, 1)
+step = nn.TrainOneStepCell(nn.WithLossCell(net, nn.MSELoss()), nn.SGD(net.trainable_params(), learning_rate=schedule))
+with tempfile.TemporaryDirectory() as folder:
+    profile(step, (Tensor(np.ones((4, 16), np.float32)), Tensor(np.ones((4, 1), np.float32))), folder, warm=3, steps=5)
+    launched = read(folder, type(schedule).__name__)["schedule_kernels"]
+json.dump({"counted": graph.sequence, "reshapes_in_the_ir": saved.count("PrimFunc_Reshape(%"), "launched": launched},
+          sys.stdout)
+"""
+
+
+@pytest.mark.parametrize("schedule", [
+    # A cosine beside lines: the Addcmul of the sine's square, its operands rank-0 views.
+    "ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=5_000_000)",
+    # Lines with lows: the Addcmul of the difference and the scale.
+    "ms_lr.LinearWithWarmUpLR(1e-4, total_steps=5_000_000, warmup_steps=2000, warmup_lr_init=1e-6)"])
+def test_the_kernel_count_is_what_mindspores_profiler_sees_launched(schedule):
+    # The IR holds Reshapes of other nodes' outputs that the backend leaves out: the count leaves them out too, and
+    # every counted kernel, and no other, runs.
+    done = subprocess.run([sys.executable, "-c", PROFILED, schedule], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    assert found["reshapes_in_the_ir"] >= 2, found
+    assert "Reshape" not in found["launched"] and sorted(found["launched"]) == sorted(found["counted"]), found

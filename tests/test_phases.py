@@ -182,6 +182,23 @@ def test_a_table_kernel_count_leaves_out_what_its_phases_do_not_need():
     assert floor.kernels == 12 and floor.sequence.count("Gather") == 4 and "Addcmul" in floor.primitives, floor
 
 
+
+def test_an_addcmul_on_one_step_takes_rank_0_operands():
+    # MindSpore's CPU Addcmul computes one element apart only where every operand has rank 0 (else three broadcast
+    # iterators and three parallel launches): an optimizer's [1] step reaches it as rank-0 views, and the lr keeps
+    # the step's shape. ms_lr.evaluate's vectors keep theirs.
+    built = {"cosines": ms_lr.CosineAnnealingWarmRestarts(0.1, 1000, 2),
+             "a cosine beside lines": ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=5_000_000),
+             "lows by phase": ms_lr.CosineWithWarmUpLR(1e-4, warmup_steps=2000, total_steps=5_000_000, lr_end=1e-6),
+             "warmup restarts": ms_lr.CosineAnnealingWarmupRestarts(1000, 1.5, 0.1, 1e-4, 100, 0.9)}
+    for name, schedule in built.items():
+        with tempfile.TemporaryDirectory() as folder:
+            graph = graph_primitives(schedule, folder)
+        operands = [shapes for primitive, _, _, shapes in graph.nodes if primitive == "Addcmul"]
+        assert operands and all(shape == () for shapes in operands for shape in shapes), (name, graph.nodes)
+        assert schedule(Tensor(np.array([2500], dtype=np.int32))).shape == (1,), name
+        assert schedule(Tensor(np.array([2500, 7], dtype=np.int32))).shape == (2,), name
+
 T = 5_000_000
 LONG = {
     "LinearWarmup(cosine)": lambda: ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, T), 2000),

@@ -17,12 +17,32 @@ from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.search import SortedSteps
 
-__all__ = ["ADDCMUL", "AnchoredPhases", "CycleTable", "EntryConstant", "FractionalCycles"]
+__all__ = ["addcmul", "AnchoredPhases", "CycleTable", "EntryConstant", "FractionalCycles"]
 
-#: ``a + b * c * d`` in one kernel instead of a product and a sum (the same two roundings on the CPU where ``d`` is
-#: 1). The primitive, not ops.addcmul, whose Python argument checks MindSpore would parse into every graph (see
-#: ms_lr/graph/search.py).
-ADDCMUL = ops.Addcmul()
+# The primitive, not ops.addcmul, whose Python argument checks MindSpore would parse into every graph (see
+# ms_lr/graph/search.py).
+_ADDCMUL = ops.Addcmul()
+
+
+def addcmul(data: Tensor, x1: Tensor, x2: Tensor, value: Tensor) -> Tensor:
+    """``data + value * x1 * x2`` in one kernel instead of a product and a sum (the same two roundings on the CPU
+    where ``value`` is 1).
+
+    An optimizer's step has shape ``[1]``, and MindSpore's CPU ``Addcmul`` computes one element apart only where
+    every operand has rank 0: any other shape goes through three broadcast iterators and three parallel launches,
+    4 to 6 us of run for that one element against 0.5 (MindSpore's profiler, the 2-parameter train step). So
+    operands of shape ``[1]`` are reshaped to rank 0 and the result back to ``[1]``: each operand a kernel's output
+    or a constant, whose ``Reshape`` MindSpore's backend leaves out (no kernel launched; one of the step Parameter
+    itself would launch one, which is why the step is not reshaped first). Other shapes (``ms_lr.evaluate``'s
+    vectors) are computed as they are."""
+    if _one_element(data.shape, x1.shape, x2.shape, value.shape):
+        return _ADDCMUL(data.reshape(()), x1.reshape(()), x2.reshape(()), value.reshape(())).reshape((1,))
+    return _ADDCMUL(data, x1, x2, value)
+
+
+def _one_element(*shapes: Tuple[int, ...]) -> bool:
+    """Whether operands of these (static) shapes make one element of shape ``[1]``."""
+    return (1,) in shapes and all(shape in ((), (1,)) for shape in shapes)
 
 
 class CycleTable(GraphBlock):
@@ -154,7 +174,7 @@ class AnchoredPhases(GraphBlock):
         difference = ops.cast(step - ops.gather(self.anchors, phase, 0), ms.float32)
         if offset is None:
             return phase, difference * ops.gather(self.scales, phase, 0)
-        return phase, ADDCMUL(offset.at(phase), difference, ops.gather(self.scales, phase, 0), self.one)
+        return phase, addcmul(offset.at(phase), difference, ops.gather(self.scales, phase, 0), self.one)
 
 
 def _moved_anchor(first: int, last: int, anchor: int, scale: float, period: int) -> Tuple[int, float]:

@@ -27,7 +27,7 @@ from mindspore import Tensor, ops
 from ms_lr.core.arguments import FLOAT32_TINY, INT32_MAX, INT32_MIN
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32
-from ms_lr.graph.cycles import ADDCMUL, AnchoredPhases, EntryConstant
+from ms_lr.graph.cycles import AnchoredPhases, EntryConstant, addcmul
 
 __all__ = ["MAX_PHASES", "Phase", "PhaseLr", "ramp_up", "linear_down", "cosine_down", "cosine_up", "held",
            "shifted_phases", "phases_from", "phase_table", "warmup_phases"]
@@ -140,13 +140,13 @@ class PhaseLr(GraphBlock):
         sine = ops.sin(x)
         if not self.lines:
             # low + rise * sine * sine in one kernel: the square and the product with the rise together.
-            return ADDCMUL(self.zero if self.lows is None else self.lows.at(phase), sine, sine, self.rises.at(phase))
+            return addcmul(self.zero if self.lows is None else self.lows.at(phase), sine, sine, self.rises.at(phase))
         if self.lines_beside_sines:
-            return ops.maximum(x, ADDCMUL(self.zero, sine, sine, self.rises.at(phase)))
+            return ops.maximum(x, addcmul(self.zero, sine, sine, self.rises.at(phase)))
         weight = ops.maximum(x, sine * sine)
         if self.lows is None:
             return weight * self.rises.at(phase)
-        return ADDCMUL(self.lows.at(phase), weight, self.rises.at(phase), self.one)
+        return addcmul(self.lows.at(phase), weight, self.rises.at(phase), self.one)
 
 
 def shifted_phases(phases: Sequence[Phase], by: int) -> List[Phase]:
