@@ -182,7 +182,6 @@ def test_a_table_kernel_count_leaves_out_what_its_phases_do_not_need():
     assert floor.kernels == 12 and floor.sequence.count("Gather") == 4 and "Addcmul" in floor.primitives, floor
 
 
-
 def test_an_addcmul_on_one_step_takes_rank_0_operands():
     # MindSpore's CPU Addcmul computes one element apart only where every operand has rank 0 (else three broadcast
     # iterators and three parallel launches): an optimizer's [1] step reaches it as rank-0 views, and the lr keeps
@@ -198,6 +197,7 @@ def test_an_addcmul_on_one_step_takes_rank_0_operands():
         assert operands and all(shape == () for shapes in operands for shape in shapes), (name, graph.nodes)
         assert schedule(Tensor(np.array([2500], dtype=np.int32))).shape == (1,), name
         assert schedule(Tensor(np.array([2500, 7], dtype=np.int32))).shape == (2,), name
+
 
 T = 5_000_000
 LONG = {
