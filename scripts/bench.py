@@ -614,10 +614,19 @@ def main():
              f"{args.repeats} runs x {args.cycles} cycles x {args.steps} steps; each timing is the median of the runs "
              f"and their range.", ""]
     sequences = kernel_sequences(anchored())
-    timeline_part = (lambda: timeline_section(args),) if device == "CPU" else ()
-    for section in (cause_section, lambda: sweep_section(args), lambda: schedule_section(args, sequences),
-                    *timeline_part, lambda: realistic_section(args, sequences)):
+    sections = {"cause": cause_section, "sweep": lambda: sweep_section(args),
+                "schedules": lambda: schedule_section(args, sequences)}
+    if device == "CPU":
+        sections["timeline"] = lambda: timeline_section(args)
+    sections["realistic step"] = lambda: realistic_section(args, sequences)
+    # Each section's wall time, printed as it ends and kept with the figures: what a rerun costs (over 90 minutes in
+    # all on this project's 2-core machine), and which section to shorten where that is too much.
+    took = {}
+    for title, section in sections.items():
+        start = time.perf_counter()
         lines += section() + [""]
+        took[title] = (time.perf_counter() - start) / 60
+        print(f"[bench] {title} section: {took[title]:.1f} min", flush=True)
     vector, reference = vector_speed()
     lines += ["### Vector evaluation", "", f"vector evaluation, 1,000,000 steps in one call: {vector:.3f} s "
               f"(target <= 0.1 s); reference, 10,000,000 steps: {reference:.3f} s (target <= 1 s)", ""]
@@ -626,6 +635,8 @@ def main():
               "| schedule | max relative error | steps checked | boundaries |", "|---|---|---|---|"]
     for name, (error, count, marks) in precision().items():
         lines.append(f"| {name} | {error:.2e} | {count:,} | {marks} |")
+    lines += ["", "Wall time of this run's timed sections (minutes): "
+              + ", ".join(f"{title} {minutes:.0f}" for title, minutes in took.items()) + "."]
     text = "\n".join(lines)
     print(text)
     if args.markdown:
