@@ -18,8 +18,12 @@ milliseconds, so the pairing cancels it, where medians of separate rounds did no
    (``scripts/timeline.py``, a process per run) for a constant lr, MindSpore's anchor and the sweep's schedule on the
    grouped, shared step of 2 and 49 parameters: kernels launched per step, threads, the per-kernel cost, what the lr
    adds.
+4a. A realistic step, counted (CPU): the conv net's step profiled once per distinct kernel sequence, in a process of
+   its own per run; a schedule's kernels (those its step launches and the constant lr's does not), what they cost
+   and their share of the step's span. A share of 1% is below what two timed steps of that net resolve.
 4. A realistic step (a small conv net, a few ms per step): every distinct kernel sequence's added time, in percent
-   of the step, beside MindSpore's nn.CosineDecayLR and a dynamic_lr per-step list (as MindCV builds); and for the
+   of the step, beside MindSpore's nn.CosineDecayLR and a dynamic_lr per-step list (as MindCV builds), over as many
+   cycles as fit in 6 minutes a run (a slow machine's net stepped in 59 ms: 100 cycles took an hour); and for the
    torch-style optimizers (PYNATIVE, a jit train step), MindSpore's experimental.optim.lr_scheduler and
    ms_lr.LRScheduler stepped on the host and in the jit step, each as a ratio to MindSpore's fastest of these, and
    that fastest one with a one-kernel graph called on the host after each step (MindSpore alone: what any graph
@@ -271,14 +275,29 @@ def measure(built, base, cycles, steps, seed):
     return rows
 
 
-def added(builders, base, args, cycles=None):
-    """Per variant: (median step us of the base, [added us per run]). The variants are built once; each of the
-    ``args.repeats`` runs times them afresh, and its added time is the median over its cycles of the variant's step
-    minus the base's step timed next to it (paired, so the machine's drift cancels)."""
+def added(builders, base, args, minutes=None):
+    """Per variant: (median step us of the base, [added us per run]), and the cycles each run timed. The variants are
+    built once; each of the ``args.repeats`` runs times them afresh, and its added time is the median over its
+    cycles of the variant's step minus the base's step timed next to it (paired, so the machine's drift cancels).
+    With ``minutes``, a run times as many of ``args.cycles`` cycles as fit in that (:func:`cycles_within`)."""
     built = build(builders)
-    runs = [measure(built, base, cycles or args.cycles, args.steps, seed) for seed in range(args.repeats)]
+    cycles = cycles_within(built, base, args, minutes) if minutes else args.cycles
+    runs = [measure(built, base, cycles, args.steps, seed) for seed in range(args.repeats)]
     return {name: [1e6 * float(np.median(run[name][0] - run[name][1])) for run in runs] for name in builders}, \
-        float(np.median([1e6 * np.median(run[base][0]) for run in runs]))
+        float(np.median([1e6 * np.median(run[base][0]) for run in runs])), cycles
+
+
+def cycles_within(built, base, args, minutes):
+    """How many cycles of :func:`measure` take about ``minutes``, from 5 steps of the base: at least 10, at most
+    ``args.cycles``. A cycle steps every copy of every variant and a base copy beside it, each ``1 + args.steps``
+    times; the conv net's table at 100 cycles took over an hour on a machine where that net stepped in 59 ms."""
+    step, inputs = built[base][0]
+    start = time.perf_counter()
+    for _ in range(5):
+        step(*inputs).asnumpy()
+    step_seconds = (time.perf_counter() - start) / 5
+    steps_per_cycle = (len(built) - 1) * 2 * 2 * (1 + args.steps)
+    return int(max(10, min(args.cycles, 60 * minutes / (steps_per_cycle * step_seconds))))
 
 
 def spread(values, form="+.0f"):
@@ -333,7 +352,7 @@ def sweep_section(args):
              "|---|---|---|---|---|---|"]
     for parameters in args.sweep:
         builders = sweep_builders(parameters, make)
-        result, base = added(builders, "constant", args)
+        result, base, _ = added(builders, "constant", args)
         lines.append(f"| {parameters} | {base:.0f} | " + " | ".join(spread(result[n]) for n in list(builders)[1:])
                      + " |")
         print(lines[-1], flush=True)
@@ -404,8 +423,8 @@ def schedule_section(args, sequences):
     for name, make in makes.items():
         plain[name] = lambda make=make: nn_step(small, make())
         grouped[name] = lambda make=make: nn_step(stack, make(), grouped=True, shared=True)
-    plain_added, plain_base = added(plain, "constant lr", args)
-    grouped_added, grouped_base = added(grouped, "constant lr", args)
+    plain_added, plain_base, _ = added(plain, "constant lr", args)
+    grouped_added, grouped_base, _ = added(grouped, "constant lr", args)
     lines = [f"### Every schedule: added us per step (median over {args.repeats} runs, range)", "",
              f"Constant-lr step: {plain_base:.0f} us on Dense 16->1 (2 parameters), {grouped_base:.0f} us on the "
              f"49-parameter stack with one group. Kernels: primitive nodes of the schedule's own compiled graph "
@@ -425,11 +444,16 @@ def schedule_section(args, sequences):
 
 
 TIMELINE_LRS = ("constant lr", ANCHOR, SWEEP_SCHEDULE)
+#: scripts/timeline.py's warm-up and profiled steps of the conv net (each tens of milliseconds).
+CONV_WARM_STEPS, CONV_PROFILED_STEPS = 10, 40
+#: A run of the conv net's timed table takes about this long at most (its cycles fitted to the machine's step).
+REALISTIC_MINUTES = 6
 
 
 def timeline(name, parameters):
-    """``scripts/timeline.py``'s figures for one lr on the grouped, shared step, in a process of its own (MindSpore's
-    profiler is global to a process and leaves its files behind)."""
+    """``scripts/timeline.py``'s figures for one lr on the grouped, shared step of ``parameters`` (``"conv"``: the conv
+    net's plain step), in a process of its own (MindSpore's profiler is global to a process and leaves its files
+    behind)."""
     script = os.path.join(os.path.dirname(os.path.abspath(__file__)), "timeline.py")
     done = subprocess.run([sys.executable, script, name, str(parameters)], capture_output=True, text=True, check=True)
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -474,6 +498,45 @@ def timeline_section(args):
     return lines
 
 
+def counted_realistic_section(args, sequences):
+    """The conv-net step's share that each schedule's kernels take, counted from MindSpore's profiler (CPU): a
+    difference of two timed steps cannot resolve 1% of a step that spreads by more between cycles, a profile's own
+    records can. Each lr is profiled in a process of its own (``scripts/timeline.py ... conv``), the lrs one after
+    another in each run; a schedule's kernels are those its step's profile has and the constant lr's does not."""
+    groups = same_kernels(sequences)
+    runs = {name: [] for name in ["constant lr", *groups]}
+    for _ in range(args.repeats):
+        for name in runs:
+            runs[name].append(timeline(name, "conv"))
+    constant = set(runs["constant lr"][0]["kernel_us"])
+    lines = [f"### A realistic step, counted: the share of the conv net's step each schedule's kernels take (median "
+             f"over {args.repeats} runs, range)", "",
+             f"nn.SGD, TrainOneStepCell, batch 32 of 3x16x16, profiled over {CONV_PROFILED_STEPS} steps by "
+             f"MindSpore's profiler in a process per lr and run. A schedule's kernels are those its step launches "
+             f"and the constant lr's does not (its name scope misses the anchor's Muls and Divs, which MindSpore "
+             f"files apart); each costs its median from the end of the kernel before it to its own end (the "
+             f"runtime's dispatch and the run), and the share is their sum over the step's span (first kernel's "
+             f"start to the last one's end; the timed step is longer, so the share is an upper bound). Kernels: "
+             f"counted in the profile, and from the saved IR where the two differ.", "",
+             "| lr | kernels | their cost per step (us) | step's span (us) | share of the step (%) | same kernels |",
+             "|---|---|---|---|---|---|"]
+    for name, others in groups.items():
+        counts, costs, shares = [], [], []
+        for run in runs[name]:
+            mine = set(run["kernel_us"]) - constant
+            counts.append(len(mine))
+            costs.append(sum(run["kernel_us"][kernel] for kernel in mine))
+            shares.append(100 * costs[-1] / run["span_us"])
+        counted = "/".join(map(str, sorted(set(counts))))
+        if set(counts) != {len(sequences[name])}:
+            counted += f" (IR {len(sequences[name])})"
+        lines.append(f"| {name} | {counted} | {spread(costs, '.0f')} | "
+                     f"{np.median([run['span_us'] for run in runs[name]]):.0f} | {spread(shares, '.2f')} | "
+                     f"{', '.join(others)} |")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def realistic_section(args, sequences):
     """The conv-net step: every schedule's added time beside MindSpore's peers (one timing per distinct kernel
     sequence), and the torch-style configurations against MindSpore's fastest one."""
@@ -491,11 +554,12 @@ def realistic_section(args, sequences):
     groups = same_kernels(sequences)
     for name in groups:
         nn_builders[name] = lambda make=makes[name]: nn_step(conv_net, make())
-    result, base = added(nn_builders, "constant lr", args)
+    result, base, cycles = added(nn_builders, "constant lr", args, minutes=REALISTIC_MINUTES)
     lines = [f"### A realistic step: conv net, batch 32 of 3x16x16 (median over {args.repeats} runs, range)", "",
-             f"nn.SGD, TrainOneStepCell: constant-lr step {base:.0f} us. A dynamic_lr list is MindSpore's cheapest "
-             f"lr that changes (one gather). Each schedule row stands for the schedules whose graphs launch the "
-             f"same kernels in the same order (from the saved IR), named beside it.", "",
+             f"nn.SGD, TrainOneStepCell: constant-lr step {base:.0f} us; {cycles} cycles a run (as many as fit in "
+             f"{REALISTIC_MINUTES} minutes). A dynamic_lr list is MindSpore's cheapest lr that changes (one gather). "
+             f"Each schedule row stands for the schedules whose graphs launch the same kernels in the same order "
+             f"(from the saved IR), named beside it.", "",
              "| lr | kernels | added us per step | overhead | same kernels |", "|---|---|---|---|---|"]
     for name in list(nn_builders)[1:]:
         percent = [100 * v / base for v in result[name]]
@@ -618,6 +682,7 @@ def main():
                 "schedules": lambda: schedule_section(args, sequences)}
     if device == "CPU":
         sections["timeline"] = lambda: timeline_section(args)
+        sections["realistic step, counted"] = lambda: counted_realistic_section(args, sequences)
     sections["realistic step"] = lambda: realistic_section(args, sequences)
     # Each section's wall time, printed as it ends and kept with the figures: what a rerun costs (over 90 minutes in
     # all on this project's 2-core machine), and which section to shorten where that is too much.

@@ -31,8 +31,12 @@ def read(folder: str, scope: str) -> Dict[str, object]:
     """The profiler's CPU records under ``folder``, per step: ``kernels`` (launched per step), ``threads``,
     ``span_us`` (median over the steps of the first kernel's start to the last one's end), ``per_kernel_us`` (the
     median over every kernel of every step of its cost: from the end of the kernel before it to its own end, the
-    runtime's dispatch and the run), and for the kernels whose full name holds ``scope`` (a cell's name scope):
-    ``schedule_kernels`` (their primitives, in launch order), ``schedule_us`` (their median costs, summed)."""
+    runtime's dispatch and the run), ``kernel_us`` (each kernel's median cost, by its full name), and for the kernels
+    whose full name holds ``scope`` (a cell's name scope): ``schedule_kernels`` (their primitives, in launch order),
+    ``schedule_us`` (their median costs, summed).
+
+    ``kernel_us`` finds a cell's kernels where MindSpore files some outside its scope (it expands ``Muls`` and ``Divs``
+    into scopes of their own): those whose names a profile of the same graph without the cell lacks."""
     files = glob.glob(os.path.join(folder, "**", "cpu_op_execute_timestamp_*.txt"), recursive=True)
     if not files:
         raise RuntimeError(f"MindSpore's profiler wrote no CPU timestamps under {folder} (a CPU run reads them)")
@@ -61,6 +65,7 @@ def read(folder: str, scope: str) -> Dict[str, object]:
     scoped = [name for name in first_order if scope in name]
     return {"kernels": len(kernels), "threads": len(threads), "span_us": float(np.median(spans)),
             "per_kernel_us": float(np.median(costs)),
+            "kernel_us": {name: float(np.median(per_name[name])) for name in first_order if per_name[name]},
             # A full name ends in the primitive and its index: .../Addcmul-op0.
             "schedule_kernels": [name.rsplit("/", 1)[-1].rsplit("-op", 1)[0] for name in scoped],
             "schedule_us": float(sum(np.median(per_name[name]) for name in scoped if per_name[name]))}
