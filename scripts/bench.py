@@ -18,7 +18,7 @@ milliseconds, so the pairing cancels it, where medians of separate rounds did no
    (``scripts/timeline.py``, a process per run) for a constant lr, MindSpore's anchor and the sweep's schedule on the
    grouped, shared step of 2 and 49 parameters: kernels launched per step, threads, the per-kernel cost, what the lr
    adds.
-4a. A realistic step, counted (CPU): the conv net's step profiled once per distinct kernel sequence, in a process of
+3c. A realistic step, counted (CPU): the conv net's step profiled once per distinct kernel sequence, in a process of
    its own per run; a schedule's kernels (those its step launches and the constant lr's does not), what they cost
    and their share of the step's span. A share of 1% is below what two timed steps of that net resolve.
 4. A realistic step (a small conv net, a few ms per step): every distinct kernel sequence's added time, in percent
