@@ -17,6 +17,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from mindspore import Tensor
 
 import ms_lr
 import ms_lr.schedules
@@ -27,6 +28,7 @@ from ms_lr.core.schedule import Schedule, arguments
 from ms_lr.tools.catalogue import markdown_table
 from ms_lr.tools.cli import main
 from tests.support.accuracy import assert_close, assert_same_lrs
+from tests.support.holder import ScheduleHolder
 from tests.support.strategies import example, invalid_arguments, schedule_classes
 
 CLASSES = schedule_classes()
@@ -70,6 +72,21 @@ def test_cell_matches_its_reference_around_every_boundary_and_at_random_steps_up
     peak = bound if bound else float(np.abs(reference).max())
     assert_close(values, reference, peak=max(peak, 1e-30),
                  context=f"{schedule!r}: the cell and its float64 reference disagree (a wrong formula in one of them)")
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=ids)
+def test_inside_another_graph_a_schedule_computes_what_it_computes_alone(cls):
+    # An optimizer's graph holds the schedule as a sub-cell. MindSpore parses a sub-cell as the method its
+    # __parse_method__ names, which ms.jit of one of the cell's own methods leaves set: LambdaLR's trial compile
+    # did, and every optimizer's graph left out its construct (the step's clamp and conversion).
+    # (The canonical example's factor is a step function, on which that went unseen: tests/test_lambdas.py has one
+    # that sees it.)
+    schedule = example(cls)
+    for dtype, steps in ((np.int32, [-5, 0, 7, INT32_MAX]), (np.float32, [-2.5, 2.7, 1e10])):
+        holder = ScheduleHolder(schedule, dtype)
+        for step in steps:
+            alone = schedule(Tensor(np.array([step], dtype))).asnumpy()
+            assert holder.at(step).tolist() == alone.tolist(), f"{schedule!r} at the {dtype.__name__} step {step}"
 
 
 @no_docstrings

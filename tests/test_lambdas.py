@@ -9,6 +9,7 @@ from torch.optim import lr_scheduler as torch_sched
 import ms_lr
 from ms_lr.tools.torch_oracle import torch_lrs
 from tests.support.accuracy import assert_close
+from tests.support.holder import ScheduleHolder
 
 
 def warm_then_decay(k):
@@ -21,6 +22,15 @@ def test_lambda_lr_compiles_and_matches_its_float64_run(mode):
     expected = np.where(steps < 100, steps / 100, np.sqrt(100 / np.maximum(steps, 100))) * 0.1
     assert_close(ms_lr.evaluate(schedule, steps), expected, context="LambdaLR")
     assert_close(schedule.reference(steps), expected, rtol=1e-12, context="LambdaLR reference")
+
+
+def test_lambda_lr_held_in_another_graph_clamps_and_floors_its_step():
+    # Its trial compile at construction once left MindSpore parsing the cell as that method wherever it was a
+    # sub-cell (an optimizer's graph): no clamp of a negative step, no floor of a float one.
+    schedule = ms_lr.LambdaLR(0.1, warm_then_decay)
+    for dtype, step, at in ((np.int32, -5, 0), (np.int32, 57, 57), (np.float32, 50.7, 50), (np.float32, -3.5, 0)):
+        held = ScheduleHolder(schedule, dtype).at(step)
+        assert_close(held, [0.1 * at / 100], context=f"LambdaLR held in a graph, at the {dtype.__name__} step {step}")
 
 
 def test_lambda_returning_a_constant_keeps_the_step_shape():

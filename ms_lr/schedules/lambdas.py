@@ -92,9 +92,18 @@ class LambdaLR(Schedule, reference=lambda_factor):
 
     def _check_compiles(self) -> None:
         trial = Tensor(np.array([0, 1, 2, 10, 1000, INT32_MAX], dtype=np.int32))
+        value = self.value
+
+        # Not ms.jit(self.value): jitting a Cell's own method leaves MindSpore's ``__parse_method__`` on the cell
+        # naming it, and every graph the cell is later part of (an optimizer's, a wrapper's) parses that method in
+        # place of construct, which left out the step's clamp and conversion (a float step was not floored). A
+        # plain function compiles the same ops and marks nothing.
+        def trial_value(steps: Tensor) -> Tensor:
+            return value(steps)
+
         try:
             with _compile_dumps_elsewhere():
-                values = ms.jit(self.value)(trial).asnumpy()
+                values = ms.jit(trial_value)(trial).asnumpy()
         except Exception as error:   # MindSpore raises many types from its graph parser
             raise TypeError(f"lr_lambda could not be compiled into a MindSpore graph "
                             f"({type(error).__name__}: {str(error).strip().splitlines()[0]}). {_HOW_TO}") from None

@@ -1,2 +1,2 @@
 """Helpers of the suite: the accuracy contract, argument strategies from the rules, MindFormers' formulas in float32,
-and the msrun workers."""
+a graph holding a schedule as an optimizer does, and the msrun workers."""
