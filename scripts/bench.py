@@ -32,7 +32,7 @@ milliseconds, so the pairing cancels it, where medians of separate rounds did no
    steps around every boundary up to 2**31 - 1.
 
     python scripts/bench.py [--repeats 3] [--cycles 400] [--quick] [--markdown bench.md]
-                            [--page docs/guides/performance.md]
+                            [--page docs/guides/performance.md] [--sections SECTION ...]
 
 ``make bench`` writes its figures into the performance guide (docs/guides/performance.md) between the performance
 markers (as ``make tables`` writes the schedule table): the guide's figures are this script's output, never pasted.
@@ -668,13 +668,21 @@ def main():
     parser.add_argument("--quick", action="store_true", help="1 repeat of 20 cycles: a smoke run, not figures")
     parser.add_argument("--markdown", help="also write the tables to this file")
     parser.add_argument("--page", help="write the tables into this page, between the performance markers")
+    parser.add_argument("--sections", nargs="+", metavar="SECTION",
+                        help="only these sections (cause, sweep, schedules, timeline, 'realistic step, counted', "
+                             "'realistic step'), printed; a page holds a whole run")
     args = parser.parse_args()
     if args.quick:
         args.repeats, args.cycles = 1, 10
+    if args.sections and args.page:
+        parser.error("--page takes a whole run: leave out --sections")
     ms.set_context(mode=ms.GRAPH_MODE)
     device = use_selected_device()
 
-    lines = [f"ms_lr benchmark, {time.strftime('%Y-%m-%d')}: {machine()}, {device}, MindSpore {ms.__version__}, "
+    # oneDNN's instruction set, where capped: on this project's AVX-512 machine the conv net's convolutions ran about
+    # 40 times faster capped at AVX2, which changes what a schedule's share of that step is.
+    isa = f", oneDNN capped at {os.environ['DNNL_MAX_CPU_ISA']}" if os.environ.get("DNNL_MAX_CPU_ISA") else ""
+    lines = [f"ms_lr benchmark, {time.strftime('%Y-%m-%d')}: {machine()}, {device}{isa}, MindSpore {ms.__version__}, "
              f"{args.repeats} runs x {args.cycles} cycles x {args.steps} steps; each timing is the median of the runs "
              f"and their range.", ""]
     sequences = kernel_sequences(anchored())
@@ -684,6 +692,11 @@ def main():
         sections["timeline"] = lambda: timeline_section(args)
         sections["realistic step, counted"] = lambda: counted_realistic_section(args, sequences)
     sections["realistic step"] = lambda: realistic_section(args, sequences)
+    if args.sections:
+        unknown = set(args.sections) - set(sections)
+        if unknown:
+            parser.error(f"no section {sorted(unknown)} on {device}; the sections: {list(sections)}")
+        sections = {title: section for title, section in sections.items() if title in args.sections}
     # Each section's wall time, printed as it ends and kept with the figures: what a rerun costs (over 90 minutes in
     # all on this project's 2-core machine), and which section to shorten where that is too much.
     took = {}
@@ -692,6 +705,9 @@ def main():
         lines += section() + [""]
         took[title] = (time.perf_counter() - start) / 60
         print(f"[bench] {title} section: {took[title]:.1f} min", flush=True)
+    if args.sections:
+        print("\n".join(lines))
+        return
     vector, reference = vector_speed()
     lines += ["### Vector evaluation", "", f"vector evaluation, 1,000,000 steps in one call: {vector:.3f} s "
               f"(target <= 0.1 s); reference, 10,000,000 steps: {reference:.3f} s (target <= 1 s)", ""]
