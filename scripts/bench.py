@@ -504,11 +504,12 @@ def counted_realistic_section(args, sequences):
     records can. Each lr is profiled in a process of its own (``scripts/timeline.py ... conv``), the lrs one after
     another in each run; a schedule's kernels are those its step's profile has and the constant lr's does not."""
     groups = same_kernels(sequences)
-    runs = {name: [] for name in ["constant lr", *groups]}
+    # The constant lr's profile gives only the names of the network's own kernels: once is enough.
+    constant = set(timeline("constant lr", "conv")["kernel_us"])
+    runs = {name: [] for name in groups}
     for _ in range(args.repeats):
         for name in runs:
             runs[name].append(timeline(name, "conv"))
-    constant = set(runs["constant lr"][0]["kernel_us"])
     lines = [f"### A realistic step, counted: the share of the conv net's step each schedule's kernels take (median "
              f"over {args.repeats} runs, range)", "",
              f"nn.SGD, TrainOneStepCell, batch 32 of 3x16x16, profiled over {CONV_PROFILED_STEPS} steps by "
@@ -669,8 +670,8 @@ def main():
     parser.add_argument("--markdown", help="also write the tables to this file")
     parser.add_argument("--page", help="write the tables into this page, between the performance markers")
     parser.add_argument("--sections", nargs="+", metavar="SECTION",
-                        help="only these sections (cause, sweep, schedules, timeline, 'realistic step, counted', "
-                             "'realistic step'), printed; a page holds a whole run")
+                        help="only these sections, printed (a page holds a whole run); an unknown name lists "
+                             "the device's sections")
     args = parser.parse_args()
     if args.quick:
         args.repeats, args.cycles = 1, 10
