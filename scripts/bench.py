@@ -513,12 +513,12 @@ def counted_realistic_section(args, sequences):
     lines = [f"### A realistic step, counted: the share of the conv net's step each schedule's kernels take (median "
              f"over {args.repeats} runs, range)", "",
              f"nn.SGD, TrainOneStepCell, batch 32 of 3x16x16, profiled over {CONV_PROFILED_STEPS} steps by "
-             f"MindSpore's profiler in a process per lr and run. A schedule's kernels are those its step launches "
-             f"and the constant lr's does not (its name scope misses the anchor's Muls and Divs, which MindSpore "
-             f"files apart); each costs its median from the end of the kernel before it to its own end (the "
-             f"runtime's dispatch and the run), and the share is their sum over the step's span (first kernel's "
-             f"start to the last one's end; the timed step is longer, so the share is an upper bound). Kernels: "
-             f"counted in the profile, and from the saved IR where the two differ.", "",
+             f"MindSpore's profiler in a process per schedule and run. A schedule's kernels are those its step "
+             f"launches and the constant lr's (profiled once) does not (its name scope misses the anchor's Muls and "
+             f"Divs, which MindSpore files apart); each costs its median from the end of the kernel before it to "
+             f"its own end (the runtime's dispatch and the run), and the share is their sum over the step's span "
+             f"(first kernel's start to the last one's end; the timed step is longer, so the share is an upper "
+             f"bound). Kernels: counted in the profile, and from the saved IR where the two differ.", "",
              "| lr | kernels | their cost per step (us) | step's span (us) | share of the step (%) | same kernels |",
              "|---|---|---|---|---|---|"]
     for name, others in groups.items():
