@@ -1,8 +1,11 @@
 """SequentialLR, Product, Scaled, PerEpoch and the * operator."""
+import tempfile
+
 import numpy as np
 import pytest
 
 import ms_lr
+from ms_lr.tools.op_audit import graph_primitives
 from tests.support.accuracy import assert_close
 
 LAST = 2**31 - 1
@@ -32,6 +35,57 @@ def test_product_scaled_and_operators_compose():
     layerwise = [decay * 0.8**depth for depth in range(4)]
     for depth, schedule in enumerate(layerwise):
         assert_close(ms_lr.evaluate(schedule, steps), 0.8**depth * decay.reference(steps))
+
+
+def _graph(schedule):
+    with tempfile.TemporaryDirectory() as folder:
+        return graph_primitives(schedule, folder)
+
+
+def test_a_scale_and_constant_factors_are_multiplied_into_the_lrs_before_the_graph_runs():
+    steps = np.concatenate([np.arange(3000), np.arange(LAST - 3000, LAST + 1)])
+    with ms_lr.settled_tables(0):
+        cosine = ms_lr.CosineAnnealingWarmRestarts(0.2, 700, 2, eta_min=0.01)
+        # Phase tables that give a negative step the value at step 0 themselves: no clamp added in front either.
+        restarts = ms_lr.CosineAnnealingWarmupRestarts(1000, 1.5, 0.1, 1e-4, 100, 0.9)
+        warmup = ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, 5_000_000), 1000)
+        for schedule in (cosine, restarts, warmup):
+            scaled, product = 0.3 * schedule, ms_lr.Product([0.5, schedule, ms_lr.FixedLR(4.0)])
+            # The rebuilt schedule, not a multiply after it: its graph is the schedule's own, kernel for kernel.
+            alone, scaled_graph, product_graph = _graph(schedule), _graph(scaled), _graph(product)
+            assert scaled_graph.sequence == alone.sequence and product_graph.sequence == alone.sequence, \
+                (alone, scaled_graph, product_graph)
+            assert_close(ms_lr.evaluate(scaled, steps), 0.3 * schedule.reference(steps))
+            assert_close(ms_lr.evaluate(product, steps), 2.0 * schedule.reference(steps))
+            negative = np.array([-(2**31), -1, 0], dtype=np.int32)
+            assert (ms_lr.evaluate(product, negative) == ms_lr.evaluate(product, [0])[0]).all()
+    assert (0.3 * cosine).scaled.get_config() == {**cosine.get_config(), "base_lr": 0.2 * 0.3, "eta_min": 0.01 * 0.3}
+    # A momentum curve has no lr to scale, a plateau factor is a Parameter a callback writes: both are multiplied.
+    momentum = ms_lr.CyclicMomentum(0.8, 0.9, 100)
+    reducible = ms_lr.ReducibleLR(ms_lr.StepLR(0.1, 5))
+    assert momentum.scaled_by(0.5) is None and reducible.scaled_by(0.5) is None
+    for factor in (momentum, reducible):
+        assert (0.5 * factor).scaled is None
+        assert_close(ms_lr.evaluate(0.5 * factor, steps), 0.5 * factor.reference(steps))
+
+
+def test_a_value_under_float32s_smallest_normal_number_is_scaled_before_it_becomes_one():
+    """A scale that lifts a tiny lr back, and a product whose first multiply would leave float32's normal range
+    before its last brings it back: both exact, where taking the values in float32 first gave 0 (found by the
+    property test: 3 * (1e-8 * 1e-30))."""
+    steps = np.arange(60)
+    tiny_decay = ms_lr.ExponentialLR(1e-30, 0.5)
+    lifted = ms_lr.Scaled(tiny_decay, 1e30)
+    assert_close(ms_lr.evaluate(lifted, steps), 1e30 * tiny_decay.reference(steps), peak=1.0)
+    warmup = ms_lr.WarmupStableDecayLR(0.0, 1, 0, 1, start_lr=1e-30)
+    nested = ms_lr.Scaled(ms_lr.Product([1e-8, warmup]), 3.0)
+    assert_close(ms_lr.evaluate(nested, [0, 1, 2]), nested.reference([0, 1, 2]))     # 3e-38, not 0
+    three = ms_lr.Product([ms_lr.LinearLR(1e-30, 0.5, 1.0, 10), ms_lr.LinearLR(1e-10, 0.5, 1.0, 20),
+                           ms_lr.CosineAnnealingLR(1e30, 30)])
+    assert_close(ms_lr.evaluate(three, steps), three.reference(steps))
+    # Constants alone: their float64 product, as float32 holds it.
+    assert ms_lr.evaluate(ms_lr.Product([1e-20, 1e-20, 3.0]), [0, 5])[0] == 0.0
+    assert ms_lr.evaluate(ms_lr.Product([1e-20, 3.0, 1e10]), [7])[0] == np.float32(3e-10)
 
 
 def test_per_epoch_is_constant_inside_each_epoch_and_exact_near_2_31():

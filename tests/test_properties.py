@@ -12,10 +12,11 @@ from hypothesis import strategies as st
 from mindspore import Tensor
 
 import ms_lr
-from ms_lr.core.arguments import FLOAT32_MAX
+from ms_lr.core.arguments import FLOAT32_MAX, LrRule, LrTableRule
+from ms_lr.core.schedule import ScheduleListRule, ScheduleOrLrRule, ScheduleRule
 from ms_lr.tools.torch_oracle import torch_values
 from tests.support.accuracy import SLACK, assert_close
-from tests.support.strategies import invalid_arguments, schedule_classes, short_tables, valid_configs
+from tests.support.strategies import example, invalid_arguments, schedule_classes, short_tables, valid_configs
 
 LAST = 2**31 - 1
 # 0, or an lr float32 holds as a normal number: below 1.2e-38 values are subnormal and CPUs flush them to 0.
@@ -150,3 +151,39 @@ def test_random_configs_match_the_torch_counterpart(cls, data):
                  context=f"{schedule!r} reference vs torch")
     assert_close(schedule(Tensor(steps.astype(np.int32))).asnumpy(), expected, peak=peak, absolute=1e-9,
                  context=f"{schedule!r} cell vs torch")
+
+
+def _lr_valued(cls):
+    return any(isinstance(getattr(rule, "inner", rule), (LrRule, LrTableRule, ScheduleRule, ScheduleOrLrRule,
+                                                         ScheduleListRule)) for rule in cls._rules.values())
+
+
+@pytest.mark.parametrize("cls", CLASSES, ids=lambda c: c.__name__)
+def test_every_schedule_with_an_lr_argument_and_no_parameter_can_be_scaled_and_no_other(cls):
+    schedule = example(cls)
+    for factor in (0.5, 3.0):
+        scaled = schedule.scaled_by(factor)
+        assert (scaled is not None) == (_lr_valued(cls) and not list(schedule.get_parameters())), (schedule, factor)
+        assert scaled is None or type(scaled) is cls
+
+
+# A schedule holding a Parameter (a plateau factor) is never rebuilt: the callback writes the one it holds.
+@pytest.mark.parametrize("cls", [c for c in CLASSES if _lr_valued(c) and not list(example(c).get_parameters())],
+                         ids=lambda c: c.__name__)
+@OTHER_SETTINGS
+@given(data=st.data())
+def test_a_schedule_scaled_by_a_factor_is_the_schedule_times_the_factor(cls, data):
+    """``scaled_by``, which ``Scaled`` and ``Product`` compute with, rebuilds a schedule from its arguments with its
+    lrs scaled: the rebuilt schedule's own reference must be the factor times the original's, for every type (a
+    type whose value is not a weighted sum of its lr arguments must not be rebuilt)."""
+    schedule = _construct(cls, data.draw(valid_configs(cls), label="arguments"))
+    assume(schedule is not None)
+    factor = data.draw(st.one_of(st.floats(1e-6, 1e6), st.sampled_from([0.0, 1e-25, 1e25])), label="factor")
+    scaled = schedule.scaled_by(factor)
+    assume(scaled is not None)
+    at = data.draw(any_steps, label="steps")
+    original = schedule.reference(at)
+    peak = schedule.upper_bound()
+    peak = float(np.abs(original).max()) if peak is None else peak
+    np.testing.assert_allclose(scaled.reference(at), factor * original, rtol=1e-12, atol=1e-12 * factor * peak,
+                               err_msg=f"{schedule!r} scaled by {factor}: {scaled!r}")

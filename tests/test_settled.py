@@ -180,13 +180,19 @@ def test_a_factor_above_1_lifting_a_settled_decay_back_over_float32s_smallest_no
     # StepLR(1.0, 1, 0.1) settles at step 39 (1e-39, under 1.2e-38); twelve times that is 1.2e-38, above it.
     decay = ms_lr.StepLR(1.0, 1, 0.1)
     assert decay.settles_at() == 39
-    assert ms_lr.Scaled(decay, 12.0).repeats() is None
+    # A scale or a constant factor is multiplied into the lr first: the claim is the scaled decay's own.
+    lifted = ms_lr.StepLR(12.0, 1, 0.1).repeats()
+    assert lifted.start > 39 and lifted.period == 1
+    assert ms_lr.Scaled(decay, 12.0).repeats() == (decay * ms_lr.FixedLR(12.0)).repeats() == lifted
+    _claim_holds(ms_lr.Scaled(decay, 12.0), seed=12)
     assert ms_lr.Scaled(decay, 0.5).settles_at() == 39
     _claim_holds(ms_lr.Scaled(ms_lr.StepLR(0.1, 7, 0.1), 2.0), seed=13)
-    # The same in a product, where the other factors' upper bounds can lift it (a bound of 1 cannot).
-    assert (decay * ms_lr.ConstantLR(12.0, 1.0, 1)).repeats() is None
+    # A factor that is itself a schedule can lift it back (an upper bound of 1 cannot): no claim.
+    assert (decay * ms_lr.LinearLR(12.0, 0.5, 1.0, 100)).repeats() is None
     assert (decay * ms_lr.ConstantLR(1.0, 0.5, 50)).settles_at() == 50
     _claim_holds(ms_lr.StepLR(0.1, 7, 0.1) * ms_lr.LinearLR(2.0, 0.5, 1.0, 30), seed=14)
+    # Where the scale cannot be multiplied in (a plateau factor is a Parameter), the claim is dropped as well.
+    assert ms_lr.Scaled(ms_lr.ReducibleLR(decay), 12.0).repeats() is None
 
 
 @pytest.mark.parametrize("cls", [ms_lr.CosineCyclesLR, ms_lr.TanhCyclesLR, ms_lr.PolyCyclesLR],

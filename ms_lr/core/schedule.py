@@ -36,7 +36,18 @@ from mindspore import Tensor
 from mindspore.nn import Cell
 from mindspore.nn.learning_rate_schedule import LearningRateSchedule
 
-from ms_lr.core.arguments import FLOAT32_MAX, INT32_MAX, ChoiceRule, FlagRule, FunctionRule, LrRule, OptionalRule, Rule
+from ms_lr.core.arguments import (
+    FLOAT32_MAX,
+    FLOAT32_TINY,
+    INT32_MAX,
+    ChoiceRule,
+    FlagRule,
+    FunctionRule,
+    LrRule,
+    LrTableRule,
+    OptionalRule,
+    Rule,
+)
 from ms_lr.core.blocks import OutOfTreeBlocks
 from ms_lr.core.docs import readable, with_shared_sections
 from ms_lr.core.habits import ATTRIBUTE_HABITS, attribute_habit, refuse_torch_habits, renamed_arguments
@@ -46,6 +57,12 @@ from ms_lr.core.unshared import warn_if_held_per_parameter
 
 __all__ = ["Schedule", "ScheduleRule", "ScheduleOrLrRule", "ScheduleListRule", "evaluate", "declared_types",
            "arguments", "rule_for", "named_errors", "OPERATORS"]
+
+#: The smallest lr a factor below 1 may be multiplied into (:meth:`Schedule.scaled_by`): 2**32 times float32's
+#: smallest normal number, so that a formula's intermediate values (the lr over a step count up to 2**31, times a
+#: weight) stay normal. Below it the factor is multiplied after the schedule, in the graph, whose float32 product
+#: can only lose what is under that smallest normal number.
+SMALLEST_SCALED_LR = FLOAT32_TINY * 2.0**32
 
 # Every public concrete schedule class, by name, in the order of declaration.
 _DECLARED: Dict[str, type] = {}
@@ -253,6 +270,38 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
                 elif item is not None and _is_lr_rule(rule) and isinstance(item, numbers.Real):
                     bounds.append(float(item))
         return max(bounds)
+
+    def scaled_by(self, factor: float) -> Optional["Schedule"]:
+        """The same schedule with every lr ``factor`` times larger, built from its arguments with each lr, lr table
+        and nested schedule scaled (every lr a schedule takes is a sum of its lr arguments weighted by its shape);
+        ``None`` where that is not the schedule times ``factor`` or cannot be built: no lr argument (a momentum
+        curve), a Parameter held (a plateau factor a callback writes), or a scaled lr outside float32's normal
+        range, or a factor below 1 would take an lr under ``SMALLEST_SCALED_LR`` (5e-29). :class:`~ms_lr.Scaled` and
+        :class:`~ms_lr.Product` compute with it: a factor multiplied into the lrs before the graph runs costs no
+        kernel, and a value lifted back by a factor never passes through float32's subnormal range, where it would
+        be 0."""
+        if any(True for _ in self.get_parameters()):
+            return None
+        if factor == 1.0:
+            return self
+        arguments, scaled = {}, False
+        for name, value in self._config.items():
+            rule = _unwrap(type(self)._rules[name])
+            if value is None or not (_is_lr_rule(rule) or isinstance(rule, (ScheduleRule, ScheduleListRule,
+                                                                            LrTableRule))):
+                arguments[name] = value
+                continue
+            items = [_scaled_item(item, factor) for item in (value if isinstance(value, list) else [value])]
+            if any(item is None for item in items):
+                return None
+            arguments[name] = items if isinstance(value, list) else items[0]
+            scaled = True
+        if not scaled:
+            return None
+        try:
+            return type(self)(**arguments)
+        except (TypeError, ValueError):
+            return None
 
     @classmethod
     def configurable(cls) -> bool:
@@ -466,6 +515,16 @@ def _unwrap(rule: Rule) -> Rule:
 def _is_lr_rule(rule: Rule) -> bool:
     rule = _unwrap(rule)
     return isinstance(rule, (LrRule, ScheduleOrLrRule)) or (isinstance(rule, ScheduleListRule) and rule.lrs)
+
+
+def _scaled_item(item: Any, factor: float) -> Any:
+    """One lr-valued argument (an lr, an lr table, a schedule) ``factor`` times larger; ``None`` where a schedule
+    cannot be scaled, or a factor below 1 takes an lr under ``SMALLEST_SCALED_LR``."""
+    if isinstance(item, Schedule):
+        return item.scaled_by(factor)
+    scaled = item * factor if isinstance(item, np.ndarray) else float(item) * factor
+    smallest = np.min(scaled[scaled > 0.0], initial=np.inf) if isinstance(scaled, np.ndarray) else scaled or np.inf
+    return None if factor < 1.0 and smallest < SMALLEST_SCALED_LR else scaled
 
 
 def _as_reference(value: Any) -> Any:

@@ -1,6 +1,6 @@
 """Composition: schedules in sequence, products and constant scaling, per-epoch stepping, a late start and a
 cool-down from any step."""
-from typing import Annotated, List, Literal, Optional, Sequence, Union
+from typing import Annotated, List, Literal, Optional, Sequence, Tuple, Union
 
 from mindspore import Tensor, nn, ops
 
@@ -41,6 +41,53 @@ def _lifted_from_underflow(schedule: Schedule, factor: Optional[float]) -> bool:
         return False
     settled = float(schedule.reference([repeats.start])[0])
     return 0.0 < settled < FLOAT32_TINY and (factor is None or settled * factor >= FLOAT32_TINY)
+
+
+def _factors(parts: Sequence[Schedule]) -> List[Schedule]:
+    """The schedules a :class:`Product` multiplies in the graph, for the same product with fewer kernels and no
+    detour through float32's subnormal range: nested products and scalings opened up; the constant factors
+    (settled from step 0) multiplied in float64 and into the first factor that takes them
+    (:meth:`Schedule.scaled_by`); the rest ordered so that the running product's bound keeps near 1 (a factor
+    with a small bound before one with a large bound), where a product such as ``1e-30 * 1e-10 * 1e30``, taken in
+    the order written, would be 0 after its first multiply."""
+    opened: List[Schedule] = []
+    for part in parts:
+        if isinstance(part, Product):
+            opened.extend(part.schedules)
+        elif isinstance(part, Scaled) and part.scaled is None:
+            opened.extend([part.schedule, FixedLR(part._config["scale"])])
+        elif isinstance(part, Scaled):
+            opened.append(part.scaled)
+        else:
+            opened.append(part)
+    constant, varying = 1.0, []
+    for part in opened:
+        if part.repeats() == (0, 1) and not any(True for _ in part.get_parameters()):
+            constant *= float(part.reference([0])[0])
+        else:
+            varying.append(part)
+    if not constant <= FLOAT32_MAX:
+        raise ValueError(f"the constant factors multiply to {constant:.4g}, beyond float32's largest value "
+                         f"{FLOAT32_MAX:.4g}")
+    if constant != 1.0 or not varying:
+        for i, part in enumerate(varying):
+            scaled = part.scaled_by(constant)
+            if scaled is not None:
+                varying[i] = scaled
+                break
+        else:
+            # float32 holds no constant under its smallest normal number: it is 0 in the product.
+            varying.append(FixedLR(constant if constant >= FLOAT32_TINY else 0.0))
+    bounds = [part.upper_bound() for part in varying]
+    if len(varying) < 3 or None in bounds:
+        return varying
+    ordered, running, rest = [], 1.0, list(zip(bounds, range(len(varying))))
+    while rest:
+        pick = min(rest) if running >= 1.0 else max(rest)
+        rest.remove(pick)
+        running *= pick[0]
+        ordered.append(varying[pick[1]])
+    return ordered
 
 
 class SequentialLR(Schedule, reference=sequential):
@@ -120,8 +167,13 @@ class Product(Schedule, reference=product, operator="schedule * schedule"):
     ExponentialLR(opt, 0.9)])`` on lr ``0.05`` is ``Product([ExponentialLR(0.05, 0.9), ConstantLR(1.0, 0.1, 2)])``,
     or ``ExponentialLR(0.05, 0.9) * ConstantLR(1.0, 0.1, 2)``. The product of the schedules' bounds must fit
     float32 (a :class:`LambdaLR` declares no bound: a product holding one cannot be checked, and keeping it in
-    range is the lambda's job). The factors are float32: one below float32's smallest normal number (1.18e-38) is 0
-    in the product.
+    range is the lambda's job).
+
+    Constant factors (numbers, schedules constant from step 0) are multiplied together in float64 and into the
+    lrs of the first schedule that takes them when it is built (:meth:`Schedule.scaled_by`), so they launch no
+    kernel; nested products are opened, and the schedules multiplied in an order that keeps the running product's
+    bound near 1. The schedules' values are float32: one below float32's smallest normal number (1.18e-38) is 0 in
+    the product.
 
     Args:
         schedules (list[Union[Schedule, float]]): One or more schedules; a float is a constant factor.
@@ -143,7 +195,7 @@ class Product(Schedule, reference=product, operator="schedule * schedule"):
         if bound is not None and not bound <= FLOAT32_MAX:
             raise ValueError(f"schedules multiply to an lr of up to {bound:.4g} (the product of their upper bounds), "
                              f"beyond float32's largest value {FLOAT32_MAX:.4g}")
-        self.schedules = nn.CellList(schedules)
+        self.schedules = nn.CellList(_factors(schedules))
 
     def value(self, step: Tensor) -> Tensor:
         out = self.schedules[0].at(step)
@@ -151,8 +203,26 @@ class Product(Schedule, reference=product, operator="schedule * schedule"):
             out = out * self.schedules[i].at(step)
         return out
 
+    def holds_negative_steps(self) -> bool:
+        return all(part.takes_negative_steps for part in self.schedules)
+
+    def scaled_by(self, factor: float) -> Optional[Schedule]:
+        parts = list(self._config["schedules"])
+        for i, part in enumerate(parts):
+            scaled = part.scaled_by(factor) if isinstance(part, Schedule) else part * factor
+            if scaled is None:
+                continue
+            try:
+                return Product(parts[:i] + [scaled] + parts[i + 1:])
+            except (TypeError, ValueError):
+                continue
+        return None
+
     def upper_bound(self) -> Optional[float]:
-        return _bound_product([s.upper_bound() for s in self.schedules])
+        # The written factors' bounds: a constant factor under float32's smallest normal number is 0 in the graph,
+        # and not in the product this bounds.
+        return _bound_product([part.upper_bound() if isinstance(part, Schedule) else part
+                               for part in self._config["schedules"]])
 
     def repeats(self) -> Optional[Repeats]:
         parts = list(self.schedules)
@@ -172,8 +242,13 @@ class Scaled(Schedule, reference=scaled, operator="schedule * number"):
     .. math:: \eta_k = \text{scale} \cdot \text{schedule}(k)
 
     Layer-wise decay: ``[{'params': layer_i, 'lr': Scaled(base, decay ** (depth - i))} ...]``; also written
-    ``base * 0.5``. ``scale`` times the schedule's upper bound must fit float32. The product is taken in float32: a
-    value of ``schedule`` below float32's smallest normal number (1.18e-38) is 0 before it is scaled.
+    ``base * 0.5``. ``scale`` times the schedule's upper bound must fit float32.
+
+    The scale is multiplied into the schedule's lrs when it is built (:meth:`Schedule.scaled_by`: the same type
+    with its lr arguments scaled), so the graph is the schedule's own, without a multiply, and a value that the
+    scale lifts above float32's smallest normal number (1.18e-38) is exact from below it. A schedule with no lr
+    argument (a momentum curve) or holding a Parameter (:class:`ReducibleLR`), or a scale below 1 that would take
+    one of its lrs under 2**32 times that number (5e-29), is multiplied in the graph instead, in float32.
 
     Args:
         schedule (Schedule): The schedule to scale.
@@ -195,13 +270,34 @@ class Scaled(Schedule, reference=scaled, operator="schedule * number"):
             raise ValueError(f"scale={scale} times the schedule's upper bound {bound:.4g} is {scale * bound:.4g}, "
                              f"beyond float32's largest value {FLOAT32_MAX:.4g}")
         self.schedule = schedule
+        # The schedule rebuilt with its lrs scaled where it can be: no multiply in the graph, and no value under
+        # float32's smallest normal number lifted back above it (it would be 0 first). A plateau factor inside
+        # (another Scaled's schedule) stays where it is: one path to its Parameter in the cell tree.
+        scaled = schedule.scaled_by(scale)
+        self.scaled = scaled if scaled is None or not any(True for _ in scaled.get_parameters()) else None
         self.scale = f32(scale)
 
     def value(self, step: Tensor) -> Tensor:
+        if self.scaled is not None:
+            return self.scaled.at(step)
         return self.schedule.at(step) * self.scale
 
+    def holds_negative_steps(self) -> bool:
+        return self.scaled is not None and self.scaled.takes_negative_steps
+
+    def scaled_by(self, factor: float) -> Optional[Schedule]:
+        try:
+            return Scaled(self.schedule, self._config["scale"] * factor)
+        except (TypeError, ValueError):
+            return None
+
     def repeats(self) -> Optional[Repeats]:
+        if self.scaled is not None:
+            return self.scaled.repeats()
         return None if _lifted_from_underflow(self.schedule, self._config["scale"]) else self.schedule.repeats()
+
+    def plateau(self) -> Optional[Tuple[int, int]]:
+        return self.scaled.plateau() if self.scaled is not None else None
 
     def upper_bound(self) -> Optional[float]:
         bound = self.schedule.upper_bound()

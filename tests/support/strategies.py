@@ -104,7 +104,8 @@ def example(cls):
 
 def lrs(extremes=True):
     """0, ordinary lrs, and now and then the extremes float32 holds (not inside compositions: a child's value
-    below float32's normal range is 0 before a product or scale lifts it back, as documented there)."""
+    below float32's normal range is 0 before another schedule in a product, or a factor that cannot be multiplied
+    into its lrs, lifts it back, as documented there)."""
     ordinary = st.one_of(st.just(0.0), st.floats(1e-8, 10.0), st.floats(1e-30, 1e-8), st.floats(10.0, 1e30))
     return st.one_of(ordinary, st.sampled_from([FLOAT32_TINY, 3e38])) if extremes else ordinary
 
