@@ -64,9 +64,9 @@ def test_a_scale_and_constant_factors_are_multiplied_into_the_lrs_before_the_gra
     momentum = ms_lr.CyclicMomentum(0.8, 0.9, 100)
     reducible = ms_lr.ReducibleLR(ms_lr.StepLR(0.1, 5))
     assert momentum.scaled_by(0.5) is None and reducible.scaled_by(0.5) is None
-    for factor in (momentum, reducible):
-        assert (0.5 * factor).scaled is None
-        assert_close(ms_lr.evaluate(0.5 * factor, steps), 0.5 * factor.reference(steps))
+    for unscalable in (momentum, reducible):
+        assert (0.5 * unscalable).scaled is None
+        assert_close(ms_lr.evaluate(0.5 * unscalable, steps), 0.5 * unscalable.reference(steps))
 
 
 def test_a_value_under_float32s_smallest_normal_number_is_scaled_before_it_becomes_one():
@@ -84,7 +84,7 @@ def test_a_value_under_float32s_smallest_normal_number_is_scaled_before_it_becom
                            ms_lr.CosineAnnealingLR(1e30, 30)])
     assert_close(ms_lr.evaluate(three, steps), three.reference(steps))
     # Constants alone: their float64 product, as float32 holds it.
-    assert ms_lr.evaluate(ms_lr.Product([1e-20, 1e-20, 3.0]), [0, 5])[0] == 0.0
+    assert (ms_lr.evaluate(ms_lr.Product([1e-20, 1e-20, 3.0]), [0, 5]) == 0.0).all()
     assert ms_lr.evaluate(ms_lr.Product([1e-20, 3.0, 1e10]), [7])[0] == np.float32(3e-10)
 
 
