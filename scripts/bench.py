@@ -38,6 +38,7 @@ milliseconds, so the pairing cancels it, where medians of separate rounds did no
 markers (as ``make tables`` writes the schedule table): the guide's figures are this script's output, never pasted.
 """
 import argparse
+import functools
 import itertools
 import json
 import os
@@ -686,13 +687,15 @@ def main():
     lines = [f"ms_lr benchmark, {time.strftime('%Y-%m-%d')}: {machine()}, {device}{isa}, MindSpore {ms.__version__}, "
              f"{args.repeats} runs x {args.cycles} cycles x {args.steps} steps; each timing is the median of the runs "
              f"and their range.", ""]
-    sequences = kernel_sequences(anchored())
+    # Every schedule compiled once for its IR, when the first section that needs the counts runs (not for a
+    # --sections run without one, nor before a misspelt section name is refused).
+    sequences = functools.lru_cache(maxsize=None)(lambda: kernel_sequences(anchored()))
     sections = {"cause": cause_section, "sweep": lambda: sweep_section(args),
-                "schedules": lambda: schedule_section(args, sequences)}
+                "schedules": lambda: schedule_section(args, sequences())}
     if device == "CPU":
         sections["timeline"] = lambda: timeline_section(args)
-        sections["realistic step, counted"] = lambda: counted_realistic_section(args, sequences)
-    sections["realistic step"] = lambda: realistic_section(args, sequences)
+        sections["realistic step, counted"] = lambda: counted_realistic_section(args, sequences())
+    sections["realistic step"] = lambda: realistic_section(args, sequences())
     if args.sections:
         unknown = set(args.sections) - set(sections)
         if unknown:

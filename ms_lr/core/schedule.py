@@ -271,6 +271,11 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
                     bounds.append(float(item))
         return max(bounds)
 
+    def holds_parameters(self) -> bool:
+        """Whether a Parameter is anywhere in its tree (``ReducibleLR``'s plateau factor): its values change while
+        training, so it is neither tabulated nor rebuilt with its lrs scaled (the callback writes the one it holds)."""
+        return any(True for _ in self.get_parameters())
+
     def scaled_by(self, factor: float) -> Optional["Schedule"]:
         """The same schedule with every lr ``factor`` times larger, built from its arguments with each lr, lr table
         and nested schedule scaled (every lr a schedule takes is a sum of its lr arguments weighted by its shape);
@@ -280,15 +285,15 @@ class Schedule(OutOfTreeBlocks, LearningRateSchedule):
         :class:`~ms_lr.Product` compute with it: a factor multiplied into the lrs before the graph runs costs no
         kernel, and a value lifted back by a factor never passes through float32's subnormal range, where it would
         be 0."""
-        if any(True for _ in self.get_parameters()):
+        if self.holds_parameters():
             return None
         if factor == 1.0:
             return self
         arguments, scaled = {}, False
         for name, value in self._config.items():
             rule = _unwrap(type(self)._rules[name])
-            if value is None or not (_is_lr_rule(rule) or isinstance(rule, (ScheduleRule, ScheduleListRule,
-                                                                            LrTableRule))):
+            if value is None or not isinstance(rule, (LrRule, LrTableRule, ScheduleRule, ScheduleOrLrRule,
+                                                      ScheduleListRule)):
                 arguments[name] = value
                 continue
             items = [_scaled_item(item, factor) for item in (value if isinstance(value, list) else [value])]

@@ -134,7 +134,7 @@ def settled_table(schedule: Any) -> Optional[Table]:
         plateau = schedule.plateau() if repeats.period == 1 else None
         if plateau is None or plateau[0] + 1 + repeats.start - plateau[1] > _limit[0]:
             return None
-    if any(True for _ in schedule.get_parameters()):
+    if schedule.holds_parameters():
         return None
     if plateau is not None:
         first, last = plateau

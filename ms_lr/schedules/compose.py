@@ -51,18 +51,20 @@ def _factors(parts: Sequence[Schedule]) -> List[Schedule]:
     with a small bound before one with a large bound), where a product such as ``1e-30 * 1e-10 * 1e30``, taken in
     the order written, would be 0 after its first multiply."""
     opened: List[Schedule] = []
+    constant = 1.0
     for part in parts:
         if isinstance(part, Product):
             opened.extend(part.schedules)
         elif isinstance(part, Scaled) and part.scaled is None:
-            opened.extend([part.schedule, FixedLR(part._config["scale"])])
+            opened.append(part.schedule)
+            constant *= part._config["scale"]
         elif isinstance(part, Scaled):
             opened.append(part.scaled)
         else:
             opened.append(part)
-    constant, varying = 1.0, []
+    varying = []
     for part in opened:
-        if part.repeats() == (0, 1) and not any(True for _ in part.get_parameters()):
+        if part.repeats() == (0, 1) and not part.holds_parameters():
             constant *= float(part.reference([0])[0])
         else:
             varying.append(part)
@@ -274,7 +276,7 @@ class Scaled(Schedule, reference=scaled, operator="schedule * number"):
         # float32's smallest normal number lifted back above it (it would be 0 first). A plateau factor inside
         # (another Scaled's schedule) stays where it is: one path to its Parameter in the cell tree.
         scaled = schedule.scaled_by(scale)
-        self.scaled = scaled if scaled is None or not any(True for _ in scaled.get_parameters()) else None
+        self.scaled = scaled if scaled is None or not scaled.holds_parameters() else None
         self.scale = f32(scale)
 
     def value(self, step: Tensor) -> Tensor:
