@@ -126,6 +126,9 @@ def test_compositions_that_would_overflow_float32_are_refused_by_their_bounds():
         ms_lr.Product([ms_lr.CosineAnnealingLR(1e30, 10), ms_lr.StepLR(1e30, 10)])
     with pytest.raises(ValueError, match="For 'Product'"):
         ms_lr.CosineAnnealingLR(1e30, 10) * ms_lr.StepLR(1e30, 10)
+    # With a LambdaLR (no declared bound) only the constant factors can be checked, and are.
+    with pytest.raises(ValueError, match="For 'Product', schedules holds constant factors that multiply to 1e\\+60"):
+        ms_lr.Product([ms_lr.LambdaLR(1.0, lambda k: k * 0.0 + 1.0), 1e30, 1e30])
     big = ms_lr.Scaled(ms_lr.CosineAnnealingLR(1e19, 10), 1e19)     # 1e38 fits
     assert big.upper_bound() == pytest.approx(1e38)
     assert np.isfinite(ms_lr.evaluate(big, np.arange(30))).all()

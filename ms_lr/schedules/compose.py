@@ -69,8 +69,9 @@ def _factors(parts: Sequence[Schedule]) -> List[Schedule]:
         else:
             varying.append(part)
     if not constant <= FLOAT32_MAX:
-        raise ValueError(f"the constant factors multiply to {constant:.4g}, beyond float32's largest value "
-                         f"{FLOAT32_MAX:.4g}")
+        # Only reachable where a schedule declares no bound (a LambdaLR), which left the whole product unchecked.
+        raise ValueError(f"schedules holds constant factors that multiply to {constant:.4g}, beyond float32's "
+                         f"largest value {FLOAT32_MAX:.4g}: give the lr as one factor that fits float32")
     if constant != 1.0 or not varying:
         for i, part in enumerate(varying):
             scaled = part.scaled_by(constant)
