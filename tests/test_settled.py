@@ -145,8 +145,8 @@ def test_the_schedules_that_repeat_include_the_periodic_ones():
 
 def test_a_rising_wave_that_shrinks_settles_in_float32_once_under_a_quarter_ulp_of_base_lr():
     """triangular2 and exp_range never reach base_lr, but their float32 formula does: base_lr + x rounds to base_lr
-    once x < ulp(base_lr) / 2, and the claim leaves a margin (a quarter ulp). A falling wave (max_lr < base_lr) mixes
-    two weights that do not sum to 1 exactly, so it claims nothing; neither does base_lr = 0 (no ulp to hide in)."""
+    once x < ulp(base_lr) / 2, and the claim leaves a margin (a quarter ulp). base_lr = 0 claims nothing (no ulp to
+    hide in)."""
     for mode, gamma in (("triangular2", 1.0), ("exp_range", 0.9999), ("exp_range", 0.999)):
         wave = ms_lr.CyclicLR(0.001, 0.1, 2000, 1000, mode, gamma, cycle_momentum=False)
         settle = wave.settles_at()
@@ -155,9 +155,32 @@ def test_a_rising_wave_that_shrinks_settles_in_float32_once_under_a_quarter_ulp_
         # Not claimed much too early: half way there, the float64 truth still peaks a quarter ulp above base_lr.
         truth = wave.reference(np.arange(settle // 2, settle // 2 + 3000)).max()
         assert truth - 0.001 > np.spacing(np.float32(0.001)) / 4, (mode, gamma, settle)
-    assert ms_lr.CyclicLR(0.1, 0.001, 2000, mode="exp_range", gamma=0.999, cycle_momentum=False).repeats() is None
     assert ms_lr.CyclicLR(0.0, 0.1, 2000, mode="triangular2", cycle_momentum=False).repeats() is None
     assert ms_lr.CyclicLR(0.001, 0.1, 2000, mode="exp_range", gamma=1.0, cycle_momentum=False).repeats() == (0, 4000)
+
+
+@pytest.mark.parametrize("wave", [
+    ms_lr.CyclicMomentum(0.8, 0.9, 2000, 1000, "exp_range", 0.9999),       # torch's default momenta
+    ms_lr.CyclicMomentum(0.85, 0.95, 300, mode="triangular2"),
+    ms_lr.CyclicLR(0.1, 0.001, 2000, mode="exp_range", gamma=0.999, cycle_momentum=False),
+    ms_lr.CyclicLR(0.5, 0.0, 20, 13, mode="exp_range", gamma=0.99, cycle_momentum=False),
+    # base_lr on a power of two: base_lr * (w_base + w_max) may fall under it, where the ulp is half as large.
+    ms_lr.CyclicLR(0.5, 0.49, 7, 3, mode="exp_range", gamma=0.9, cycle_momentum=False),
+    ms_lr.CyclicLR(1.0, 0.25, 7, 3, mode="triangular2", cycle_momentum=False),
+], ids=repr)
+def test_a_falling_wave_that_shrinks_repeats_every_cycle_once_1_minus_its_scale_rounds_to_1(wave):
+    """A wave pointing down (a cycled momentum's) is base * (w_base + w_max * (1 - s)) + max * w_max * s; its two
+    weights of the position do not sum to 1 exactly, so it never settles, but once 1 - s rounds to 1 and the last
+    term is under a quarter ulp, it is a function of the position alone: it repeats every cycle, and is a lookup."""
+    start, period = wave.repeats()
+    total = wave._config["step_size_up"] + (wave._config["step_size_down"] or wave._config["step_size_up"])
+    assert period == total and wave.tabulated, wave.repeats()
+    _period_holds(wave, seed=period)
+    # Not claimed much too late: the formula is still shrinking a few percent of the way before the claim (a
+    # claim at 2**31 - 1 would pass the check above and tabulate nothing).
+    steps = np.arange(max(0, int(start * 0.9) - period), start + period, dtype=np.int32)
+    values = _formula(wave, steps)
+    assert (values[:-period] != values[period:]).any(), (start, period)
 
 
 def test_a_geometric_decay_settles_where_its_lr_falls_below_float32s_smallest_normal():

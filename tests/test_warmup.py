@@ -1,8 +1,11 @@
 """LinearWarmup and ConstantWarmup: the ramp, the hand-over to the schedule after it, and argument checks."""
+import tempfile
+
 import numpy as np
 import pytest
 
 import ms_lr
+from ms_lr.tools.op_audit import graph_primitives
 from tests.support.accuracy import assert_close
 
 
@@ -46,6 +49,48 @@ def test_nested_warmups_compose():
     assert_close(values, schedule.reference(steps))
     np.testing.assert_allclose(values[10:15], 0.05, rtol=1e-7)
 
+
+
+def _in_formula(make):
+    """The schedule ``make`` builds, as its formula (no lookup table)."""
+    with ms_lr.settled_tables(0):
+        return make()
+
+
+#: Warmups into a schedule held at its peak through them and under the ramp extended after them (the smaller of the
+#: two is the lr), and warmups where that does not hold, which select.
+UNDER_THE_RAMP = {
+    "inverse sqrt": (lambda: ms_lr.InverseSqrtLR(0.1, 4000), True),
+    # A ramp nearly flat: the two meet over many steps, where either may be taken.
+    "inverse sqrt, a nearly flat ramp": (lambda: ms_lr.InverseSqrtLR(0.1, 40, start_lr=0.0999), True),
+    "inverse sqrt, a timescale": (lambda: ms_lr.InverseSqrtLR(0.1, 50, timescale=7), True),
+    "inverse sqrt, a warmup down": (lambda: ms_lr.InverseSqrtLR(0.1, 10, start_lr=0.5), False),
+    "a decay": (lambda: ms_lr.LinearWarmup(ms_lr.ExponentialLR(0.1, 0.99999), 500), True),
+    "a decay, a nearly flat ramp": (
+        lambda: ms_lr.LinearWarmup(ms_lr.PolynomialLR(0.1, 5_000_000, 2.0), 64, start_lr=0.09999), True),
+    "a decay, to a given end_lr": (
+        lambda: ms_lr.LinearWarmup(ms_lr.ExponentialLR(0.1, 0.99999), 500, end_lr=0.05), False),
+    "a decay on the global clock": (
+        lambda: ms_lr.LinearWarmup(ms_lr.ExponentialLR(0.1, 0.99999), 500, warmup_prefix=False), False),
+    "a wave rising past its start": (lambda: ms_lr.LinearWarmup(
+        ms_lr.CyclicLR(0.001, 0.1, 3_000_000, mode="exp_range", gamma=0.9999999, cycle_momentum=False), 500), False),
+    # It repeats from the warmup's end, where the ramp may be taken: the claim holds one float32 number there.
+    "a cosine that repeats from the warmup's end": (
+        lambda: _in_formula(lambda: ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, 20), 10)), False),
+}
+
+
+@pytest.mark.parametrize("make, under", UNDER_THE_RAMP.values(), ids=list(UNDER_THE_RAMP))
+def test_a_rising_warmup_into_a_decay_held_at_its_peak_is_the_smaller_of_the_two(make, under):
+    schedule = make()
+    with tempfile.TemporaryDirectory() as folder:
+        graph = graph_primitives(schedule, folder)
+    # One Minimum in place of a comparison and a select.
+    assert ("Minimum" in graph.primitives and "Select" not in graph.primitives) == under, graph.sequence
+    warmup = schedule._config["warmup_steps"]
+    steps = np.concatenate([np.arange(0, 3 * warmup + 20),
+                            np.random.default_rng(warmup).integers(0, 2**31 - 1, size=500), [2**31 - 1]])
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=repr(schedule))
 
 @pytest.mark.parametrize("make", [
     lambda after: ms_lr.LinearWarmup(after, warmup_steps=0, start_lr=0.5),

@@ -14,7 +14,7 @@ from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.precise import expm1, f64, power_and_rest
 
-__all__ = ["cosine_weights", "DecayShape", "Endpoints", "Ramp", "warmed"]
+__all__ = ["cosine_weights", "DecayShape", "Endpoints", "Ramp", "warmed", "warmed_under"]
 
 
 def cosine_weights(remaining: Tensor, elapsed: Tensor, scale: Tensor) -> Tuple[Tensor, Tensor]:
@@ -146,3 +146,13 @@ def warmed(ramp: Optional[Ramp], step: Tensor, lr: Tensor) -> Tensor:
     if ramp is None:
         return lr
     return ops.where(step < ramp.length_step, ramp.at(step), lr)
+
+
+def warmed_under(ramp: Ramp, step: Tensor, lr: Tensor) -> Tensor:
+    """:func:`warmed` for a rising ``ramp`` and an ``lr`` at or above the ramp's end below its length and at or
+    below it from there on (a decay held at its peak through the warmup): the ramp, extended past its length, is
+    then above ``lr`` exactly where the schedule is ``lr``, so the smaller of the two is the schedule, one
+    ``Minimum`` in place of a comparison and a select. Where rounding makes it take the other one (near the end of
+    the warmup, where the two meet), that one is below the one it should take and, the truth being at or below it,
+    above the truth less its own rounding: the result is within the larger of the two errors."""
+    return ops.minimum(ramp.at(step), lr)

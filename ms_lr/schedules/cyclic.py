@@ -146,28 +146,35 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
         return self.base_lr * (w_base + w_max * unscaled) + self.max_lr * (w_max * scale)
 
     def repeats(self) -> Optional[Repeats]:
-        # The triangular waves repeat. triangular2 and exp_range shrink theirs every cycle or step, and a rising wave
-        # settles in float32 once its height is under a quarter of an ulp of base_lr: base_lr + x then rounds to
-        # base_lr for every x the formula can give (falling waves mix two weights, which do not sum to 1 exactly).
+        # The triangular waves repeat. triangular2 and exp_range shrink theirs every cycle or step, and their float32
+        # formula stops moving once the scale s is small enough. A rising wave is base_lr + x, which rounds to base_lr
+        # for every x the formula can give once the wave's height is under a quarter of an ulp of base_lr: settled. A
+        # falling one (a momentum's) is base_lr * (w_base + w_max * (1 - s)) + max_lr * w_max * s, whose two weights
+        # do not sum to 1 exactly: once 1 - s rounds to 1 and the last term is under a quarter of an ulp, it is
+        # base_lr * (w_base + w_max), a function of the position in the cycle alone: periodic.
         c = self._config
         if self.scale is None or (c["mode"] == "exp_range" and c["gamma"] == 1.0):
             return Repeats(0, self.total)
         if c["max_lr"] == c["base_lr"]:
             return Repeats(0, 1)
-        if not self.rising:
-            return None
-        # Bounds on the formula's height * w_max * scale: scale within 1e-5 relative of gamma**k (IntegerPower:
-        # 2.3e-7 measured) plus an absolute 1e-40 where it is subnormal, w_max and the two products within 4e-7.
-        target = float(np.spacing(np.float32(c["base_lr"]))) / 4
-        height = (c["max_lr"] - c["base_lr"]) * (1 + 1e-5)
         gamma = 0.5 if c["mode"] == "triangular2" else c["gamma"]
         unit = self.total if c["mode"] == "triangular2" else 1      # the power counts cycles or steps
-        if height * 1e-40 >= target:
+        # The formula's scale is within 1e-5 relative of gamma**k (IntegerPower: 2.3e-7 measured) plus an absolute
+        # 1e-40 where it is subnormal; the weights and products within 4e-7, inside that margin.
+        margin = 1 + 1e-5
+        if self.rising:
+            counts = [_shrunk_under(float(np.spacing(np.float32(c["base_lr"]))) / 4,
+                                    (c["max_lr"] - c["base_lr"]) * margin, gamma)]
+            period = 1
+        else:
+            # 1 - s rounds to 1 below 2**-25 (2**-26 for a margin); the quarter ulp is of the lowest value
+            # base_lr * (w_base + w_max) can take, which may sit under a power of two base_lr is on.
+            quarter_ulp = float(np.spacing(np.float32(c["base_lr"] * (1 - 1e-6)))) / 4
+            counts = [_shrunk_under(2.0**-26, margin, gamma), _shrunk_under(quarter_ulp, c["max_lr"] * margin, gamma)]
+            period = self.total
+        if None in counts or max(counts) * unit > INT32_MAX:
             return None
-        n = max(0, math.floor(math.log((target - height * 1e-40) / height) / math.log(gamma)))
-        while height * (gamma**n + 1e-40) > target:
-            n += 1
-        return Repeats(n * unit, 1) if n * unit <= INT32_MAX else None
+        return Repeats(max(counts) * unit, period)
 
     def boundaries(self, last: int) -> List[int]:
         starts = range(0, last + 1, self.total)
@@ -180,6 +187,20 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
             return None
         return CyclicMomentum(c["base_momentum"], c["max_momentum"], c["step_size_up"], c["step_size_down"],
                               c["mode"], c["gamma"])
+
+
+def _shrunk_under(target: float, height: float, gamma: float) -> Optional[int]:
+    """The smallest ``n >= 0`` with ``height * (gamma**n + 1e-40) <= target`` (``0 < gamma < 1``, ``target > 0``), or
+    ``None`` where no ``n`` gives it (the absolute 1e-40 alone is over the target: an lr near float32's smallest)."""
+    if height * 1e-40 >= target:
+        return None
+    if height * (1 + 1e-40) <= target:
+        return 0
+    # From just under the logarithm's answer (its rounding must not overshoot the smallest n) up.
+    n = max(0, math.floor(math.log(target / height) / math.log(gamma)) - 1)
+    while height * (gamma**n + 1e-40) > target:
+        n += 1
+    return n
 
 
 def _step_size_down(step_size_up: int, step_size_down: Optional[int]) -> int:

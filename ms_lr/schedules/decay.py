@@ -26,7 +26,7 @@ from ms_lr.graph.phases import Phase, cosine_down, cosine_up, held, linear_down,
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.precise import f64
 from ms_lr.graph.search import SortedSteps
-from ms_lr.graph.weights import DecayShape, Endpoints, Ramp, cosine_weights, warmed
+from ms_lr.graph.weights import DecayShape, Endpoints, Ramp, cosine_weights, warmed, warmed_under
 from ms_lr.reference.decay import (
     constant_factor,
     exponential_decay,
@@ -590,13 +590,19 @@ class InverseSqrtLR(Schedule, reference=inverse_sqrt):
         if self.exact_offset:
             denominator = ops.cast(ops.maximum(step, self.warmup_step) - self.warmup_step, ms.float32) + self.tau
         else:
-            denominator = ops.maximum(ops.cast(step, ms.float32), self.warmup_end)
+            denominator = ops.cast(step, ms.float32)
+            if self.warmup_steps:               # (the step is never negative: no maximum without a warmup)
+                denominator = ops.maximum(denominator, self.warmup_end)
             if self.shift is not None:
                 denominator = denominator + self.shift
         if self.scale is None:
             decayed = self.peak * (self.root_tau * ops.rsqrt(denominator))
         else:
             decayed = self.scale * ops.rsqrt(denominator)
+        if self.ramp is not None and self.ramp.rising:
+            # The decay is held at the peak through the warmup (its denominator clamped to tau there), and under it
+            # after: the smaller of it and the ramp extended.
+            return warmed_under(self.ramp, step, decayed)
         return warmed(self.ramp, step, decayed)
 
     def boundaries(self, last: int) -> List[int]:

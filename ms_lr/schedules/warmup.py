@@ -9,7 +9,7 @@ from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats, shifted
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.phases import Phase, phases_from, shifted_phases, warmup_phases
-from ms_lr.graph.weights import Ramp, warmed
+from ms_lr.graph.weights import Ramp, warmed, warmed_under
 from ms_lr.reference.warmup import constant_warmup, linear_warmup
 
 __all__ = ["LinearWarmup", "ConstantWarmup"]
@@ -104,6 +104,7 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
         super().__init__()
         self._setup(after, warmup_steps, warmup_prefix)
         self.ramp = self.phase_lr = None
+        self.under = False
         if warmup_steps:
             phases = self.after.phases() if self.after_constant is None else None
             # The ramp's target comes from after's own phases or cell, not from the reference it is checked against.
@@ -117,6 +118,18 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
             # phase of the table).
             if phases:
                 self.phase_lr = warmup_phases(warmup_steps, start_lr, target, self._from_warmup_end(phases))
+            # A rising ramp into a schedule that starts at its highest value (a decay) on its own clock: the schedule
+            # is held at that value through the warmup and stays under the ramp extended after it, so the smaller of
+            # the two is the lr (one kernel, not two). The bound is in float64 and the target the float32 first
+            # value: two ulps of slack let the ramp take over where the schedule is within them of it, inside the
+            # contract. Where the schedule settles or repeats, the claim holds the formula to one float32 number a
+            # period apart from its start: the ramp, then above the schedule by 2**-20 of it, is never taken there.
+            bound = self.after.upper_bound() if self.after_constant is None else None
+            claim = self.repeats()
+            rise = target - start_lr
+            clear = claim is None or rise * (claim.start - warmup_steps) >= warmup_steps * target * 2**-20
+            self.under = (self.ramp.rising and end_lr is None and warmup_prefix and bound is not None
+                          and bound <= target * (1 + 2.0**-22) and clear)
 
     def value(self, step: Tensor) -> Tensor:
         if self.phase_lr is not None:
@@ -126,6 +139,8 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
             # warmup_end is 0 here: the condition never holds.
             return ops.where(step < self.warmup_end, 0.0, self._after(step)) if self.after_constant is not None \
                 else self._after(step)
+        if self.under:
+            return warmed_under(self.ramp, step, self._after(step))
         return warmed(self.ramp, step, self._after(step))
 
 
