@@ -131,6 +131,8 @@ def schedules():
         "CooldownLR(cosine)": lambda: ms_lr.CooldownLR(cosine(), 9000, 1000),
         "NoisyLR(cosine)": lambda: ms_lr.NoisyLR(cosine(), 1000, 9000),
         "OneCycleMomentum": lambda: ms_lr.OneCycleMomentum(10_000),
+        # The momentum CyclicLR (exp_range) above cycles by default, torch's momenta: a falling wave that repeats.
+        "CyclicMomentum (exp_range)": lambda: ms_lr.CyclicMomentum(0.8, 0.9, 2000, 1000, "exp_range", 0.9999),
     }
 
 
