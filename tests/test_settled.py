@@ -159,19 +159,24 @@ def test_a_rising_wave_that_shrinks_settles_in_float32_once_under_a_quarter_ulp_
     assert ms_lr.CyclicLR(0.001, 0.1, 2000, mode="exp_range", gamma=1.0, cycle_momentum=False).repeats() == (0, 4000)
 
 
-@pytest.mark.parametrize("wave", [
-    ms_lr.CyclicMomentum(0.8, 0.9, 2000, 1000, "exp_range", 0.9999),       # torch's default momenta
-    ms_lr.CyclicMomentum(0.85, 0.95, 300, mode="triangular2"),
-    ms_lr.CyclicLR(0.1, 0.001, 2000, mode="exp_range", gamma=0.999, cycle_momentum=False),
-    ms_lr.CyclicLR(0.5, 0.0, 20, 13, mode="exp_range", gamma=0.99, cycle_momentum=False),
+FALLING_WAVES = {
+    "torch's default momenta, exp_range": lambda: ms_lr.CyclicMomentum(0.8, 0.9, 2000, 1000, "exp_range", 0.9999),
+    "momenta, triangular2": lambda: ms_lr.CyclicMomentum(0.85, 0.95, 300, mode="triangular2"),
+    "lr, exp_range": lambda: ms_lr.CyclicLR(0.1, 0.001, 2000, mode="exp_range", gamma=0.999, cycle_momentum=False),
+    "lr to 0": lambda: ms_lr.CyclicLR(0.5, 0.0, 20, 13, mode="exp_range", gamma=0.99, cycle_momentum=False),
     # base_lr on a power of two: base_lr * (w_base + w_max) may fall under it, where the ulp is half as large.
-    ms_lr.CyclicLR(0.5, 0.49, 7, 3, mode="exp_range", gamma=0.9, cycle_momentum=False),
-    ms_lr.CyclicLR(1.0, 0.25, 7, 3, mode="triangular2", cycle_momentum=False),
-], ids=repr)
-def test_a_falling_wave_that_shrinks_repeats_every_cycle_once_1_minus_its_scale_rounds_to_1(wave):
+    "base on a power of two": lambda: ms_lr.CyclicLR(0.5, 0.49, 7, 3, mode="exp_range", gamma=0.9,
+                                                     cycle_momentum=False),
+    "base 1, triangular2": lambda: ms_lr.CyclicLR(1.0, 0.25, 7, 3, mode="triangular2", cycle_momentum=False),
+}
+
+
+@pytest.mark.parametrize("make", FALLING_WAVES.values(), ids=list(FALLING_WAVES))
+def test_a_falling_wave_that_shrinks_repeats_every_cycle_once_1_minus_its_scale_rounds_to_1(make):
     """A wave pointing down (a cycled momentum's) is base * (w_base + w_max * (1 - s)) + max * w_max * s; its two
     weights of the position do not sum to 1 exactly, so it never settles, but once 1 - s rounds to 1 and the last
     term is under a quarter ulp, it is a function of the position alone: it repeats every cycle, and is a lookup."""
+    wave = make()
     start, period = wave.repeats()
     total = wave._config["step_size_up"] + (wave._config["step_size_down"] or wave._config["step_size_up"])
     assert period == total and wave.tabulated, wave.repeats()
