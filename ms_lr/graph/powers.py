@@ -61,6 +61,23 @@ class IntegerPower(GraphBlock):
         n = math.floor(math.log(FLOAT32_TINY * (1 - 1e-6) / scale) / math.log(self.base_value)) + 2
         return max(n, 0) if n <= INT32_MAX else None
 
+    def under_from(self, limit: float) -> Optional[int]:
+        """The first ``n`` from which the float32 power :meth:`of` gives is at most ``limit`` for every later ``n``:
+        its error bounded by 1e-5 relative (2.3e-7 measured) plus 1e-40 absolute where it is subnormal. ``None``
+        where no ``n`` gives it (a base of 1 or more, or a limit the absolute error alone reaches)."""
+        margin = 1 + 1e-5
+        if margin * 1e-40 >= limit:
+            return None
+        if margin * (1 + 1e-40) <= limit:
+            return 0
+        if self.base_value >= 1.0:
+            return None
+        # From just under the logarithm's answer (its rounding must not overshoot the smallest n) up.
+        n = max(0, math.floor(math.log(limit / margin) / math.log(self.base_value)) - 1)
+        while margin * (self.base_value**n + 1e-40) > limit:
+            n += 1
+        return n
+
     def of(self, n: Tensor) -> Tensor:
         """``base ** n`` for int32 ``n >= 0``, float32."""
         if self.tiny:

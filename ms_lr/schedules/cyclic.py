@@ -157,21 +157,19 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
             return Repeats(0, self.total)
         if c["max_lr"] == c["base_lr"]:
             return Repeats(0, 1)
-        gamma = 0.5 if c["mode"] == "triangular2" else c["gamma"]
         unit = self.total if c["mode"] == "triangular2" else 1      # the power counts cycles or steps
-        # The formula's scale is within 1e-5 relative of gamma**k (IntegerPower: 2.3e-7 measured) plus an absolute
-        # 1e-40 where it is subnormal; the weights and products within 4e-7, inside that margin.
-        margin = 1 + 1e-5
+        # Where the scale's power (its own error bounds included, IntegerPower.under_from) keeps the wave's term
+        # under each limit; the weights and products round within 4e-7, inside the power's margin.
         if self.rising:
-            counts = [_shrunk_under(float(np.spacing(np.float32(c["base_lr"]))) / 4,
-                                    (c["max_lr"] - c["base_lr"]) * margin, gamma)]
+            limits = [float(np.spacing(np.float32(c["base_lr"]))) / 4 / (c["max_lr"] - c["base_lr"])]
             period = 1
         else:
             # 1 - s rounds to 1 below 2**-25 (2**-26 for a margin); the quarter ulp is of the lowest value
             # base_lr * (w_base + w_max) can take, which may sit under a power of two base_lr is on.
             quarter_ulp = float(np.spacing(np.float32(c["base_lr"] * (1 - 1e-6)))) / 4
-            counts = [_shrunk_under(2.0**-26, margin, gamma), _shrunk_under(quarter_ulp, c["max_lr"] * margin, gamma)]
+            limits = [2.0**-26] + ([quarter_ulp / c["max_lr"]] if c["max_lr"] else [])
             period = self.total
+        counts = [self.scale.under_from(limit) for limit in limits]
         if None in counts or max(counts) * unit > INT32_MAX:
             return None
         return Repeats(max(counts) * unit, period)
@@ -187,20 +185,6 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
             return None
         return CyclicMomentum(c["base_momentum"], c["max_momentum"], c["step_size_up"], c["step_size_down"],
                               c["mode"], c["gamma"])
-
-
-def _shrunk_under(target: float, height: float, gamma: float) -> Optional[int]:
-    """The smallest ``n >= 0`` with ``height * (gamma**n + 1e-40) <= target`` (``0 < gamma < 1``, ``target > 0``), or
-    ``None`` where no ``n`` gives it (the absolute 1e-40 alone is over the target: an lr near float32's smallest)."""
-    if height * 1e-40 >= target:
-        return None
-    if height * (1 + 1e-40) <= target:
-        return 0
-    # From just under the logarithm's answer (its rounding must not overshoot the smallest n) up.
-    n = max(0, math.floor(math.log(target / height) / math.log(gamma)) - 1)
-    while height * (gamma**n + 1e-40) > target:
-        n += 1
-    return n
 
 
 def _step_size_down(step_size_up: int, step_size_down: Optional[int]) -> int:
