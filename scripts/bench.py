@@ -111,6 +111,8 @@ def schedules():
         "CosineWithWarmUpLR (5M steps)": lambda: ms_lr.CosineWithWarmUpLR(1e-4, 2000, 5_000_000),
         "LinearWithWarmUpLR (5M steps)": lambda: ms_lr.LinearWithWarmUpLR(1e-4, 5_000_000, 2000),
         "CyclicLR (exp_range)": lambda: ms_lr.CyclicLR(0.001, 0.1, 2000, 1000, "exp_range", 0.9999),
+        # Settles at step 2,196,000, past the lookup's limit: a height per cycle and a shape per position.
+        "CyclicLR (exp_range, gamma=0.99999)": lambda: ms_lr.CyclicLR(0.001, 0.1, 2000, 1000, "exp_range", 0.99999),
         "OneCycleLR": lambda: ms_lr.OneCycleLR(0.1, 10_000),
         "OneCycleLR (formula, settled_tables(0))": lambda: formula(lambda: ms_lr.OneCycleLR(0.1, 10_000)),
         "SWALR": lambda: ms_lr.SWALR(0.1, 0.01, 1000),
@@ -131,7 +133,7 @@ def schedules():
         "CooldownLR(cosine)": lambda: ms_lr.CooldownLR(cosine(), 9000, 1000),
         "NoisyLR(cosine)": lambda: ms_lr.NoisyLR(cosine(), 1000, 9000),
         "OneCycleMomentum": lambda: ms_lr.OneCycleMomentum(10_000),
-        # The momentum CyclicLR (exp_range) above cycles by default, torch's momenta: a falling wave that repeats.
+        # The momentum CyclicLR (exp_range) above cycles by default, torch's momenta: a falling wave that settles.
         "CyclicMomentum (exp_range)": lambda: ms_lr.CyclicMomentum(0.8, 0.9, 2000, 1000, "exp_range", 0.9999),
     }
 

@@ -5,8 +5,9 @@ import numpy as np
 import pytest
 
 import ms_lr
+from ms_lr.core.settled import DEFAULT_TABLE_STEPS
 from ms_lr.tools.op_audit import graph_primitives
-from tests.support.accuracy import assert_close
+from tests.support.accuracy import TINY, assert_close
 
 LAST = 2**31 - 1
 
@@ -15,6 +16,12 @@ SCHEDULES = {
     "triangular2": lambda: ms_lr.CyclicLR(0.001, 0.1, 2000, 1000, mode="triangular2"),
     "exp_range": lambda: ms_lr.CyclicLR(0.0, 0.1, 7, 5, mode="exp_range", gamma=1 - 1e-7),
     "long-cycle": lambda: ms_lr.CyclicLR(0.0, 1.0, 2**29, 2**30),
+    # Shrinking waves past the lookup's limit: heights per cycle times a shape per position (ms_lr/graph/waves.py).
+    "exp_range-waves": lambda: ms_lr.CyclicLR(0.001, 0.1, 1000, 700, mode="exp_range", gamma=0.99999),
+    "exp_range-waves-from-0": lambda: ms_lr.CyclicLR(0.0, 0.1, 1000, 1000, mode="exp_range", gamma=0.99999),
+    "triangular2-waves": lambda: ms_lr.CyclicLR(0.001, 0.1, 100_000, 3, mode="triangular2"),
+    "exp_range-waves-every-cycle": lambda: ms_lr.CyclicLR(0.0, 1.0, 4000, 96, mode="exp_range", gamma=1 - 1e-9),
+    "momentum-waves": lambda: ms_lr.CyclicMomentum(0.85, 0.95, 2000, 1000, mode="exp_range", gamma=0.999995),
     "onecycle": lambda: ms_lr.OneCycleLR(0.1, 100),
     # pct_start * total_steps a whole step: the phases are one phase table (tabulated here, below past the limit).
     "onecycle-whole-phases": lambda: ms_lr.OneCycleLR(0.1, 10_000, pct_start=0.25),
@@ -67,6 +74,62 @@ def test_one_cycle_phases_ending_on_whole_steps_are_one_phase_table():
     # The momentum falls to its end first (x is -pi/2 at step 0): the step is clamped.
     assert momentum.sequence[0] == "Maximum" and momentum.kernels == 10, momentum
     assert fraction.kernels == 15 and "ReduceSum" in fraction.primitives, fraction
+
+
+WAVES = ("Maximum", "FloorDiv", "Minimum", "Gather", "FloorMod", "Gather", "Addcmul")
+
+
+@pytest.mark.parametrize("name, sequence", [
+    ("exp_range-waves", WAVES), ("exp_range-waves-from-0", WAVES), ("triangular2-waves", WAVES),
+    ("momentum-waves", WAVES),
+    # Heights for all 524,288 cycles up to 2**31 - 1 (none negligible): no clamp of the cycle.
+    ("exp_range-waves-every-cycle", tuple(op for op in WAVES if op != "Minimum")),
+])
+def test_shrinking_waves_past_the_lookups_limit_are_two_gathers_and_one_product(name, sequence):
+    # The formula launched 20 kernels rising and 39 falling (exp_range: an exact power of the step, two weights
+    # and a select; counted from the saved IR).
+    schedule = SCHEDULES[name]()
+    with tempfile.TemporaryDirectory() as folder:
+        graph = graph_primitives(schedule, folder)
+    assert not schedule.tabulated and graph.sequence == sequence, graph
+    settles = schedule.settles_at()
+    if name == "exp_range-waves-every-cycle":
+        assert settles is None
+    else:
+        # Settled on a cycle's first step, past the lookup's limit; not much too late: within two cycles before,
+        # the wave still reaches a quarter ulp of base_lr (float32's smallest normal number from 0). (A cycle's
+        # height bounds its wave, which falls short of it by gamma**step_size_up: one cycle is not enough.)
+        config = schedule.get_config()
+        total = config["step_size_up"] + config["step_size_down"]
+        assert settles % total == 0 and settles > DEFAULT_TABLE_STEPS, settles
+        before = schedule.reference(np.arange(settles - 2 * total, settles))
+        low = schedule.reference([settles])[0]
+        assert np.abs(before - low).max() >= max(np.spacing(np.float32(low)) / 4 / (1 + 1e-5), TINY / 2), name
+
+
+@pytest.mark.parametrize("make", [
+    lambda: ms_lr.CyclicLR(1.0, 0.5, 3, 5, mode="triangular2", cycle_momentum=False),
+    lambda: ms_lr.CyclicLR(1.0, 0.5000001, 30, 50, mode="exp_range", gamma=0.9999, cycle_momentum=False),
+    lambda: ms_lr.CyclicLR(0.9, 0.8, 3, 5, mode="exp_range", gamma=0.99, cycle_momentum=False),
+])
+def test_a_wave_pointing_down_at_most_half_way_is_scaled_waves_within_the_contract(make):
+    # base - |h_c| * shape_p rounds base_lr relative to the lr by at most 1 ulp times base_lr / max_lr.
+    schedule = make()
+    steps = np.concatenate([np.arange(20_000), np.arange(LAST - 2000, LAST + 1)])
+    assert schedule.waves is not None
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=repr(schedule))
+
+
+def test_shrinking_waves_keep_their_formula_further_down_or_past_the_tables_limit():
+    assert ms_lr.CyclicLR(1.0, 0.4999, 3, 5, mode="triangular2", cycle_momentum=False).waves is None
+    # 2**20 positions alone fill the tables' limit.
+    too_long = ms_lr.CyclicLR(0.001, 0.1, 2**19, 2**19, mode="triangular2", cycle_momentum=False)
+    # 2 positions and 18 million steps to a negligible wave: 9 million heights.
+    too_many = ms_lr.CyclicLR(0.001, 0.1, 1, 1, mode="exp_range", gamma=1 - 1e-6, cycle_momentum=False)
+    for schedule in (too_long, too_many):
+        assert schedule.waves is None and not schedule.tabulated
+        steps = np.concatenate([np.arange(3000), np.arange(LAST - 3000, LAST + 1)])
+        assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=repr(schedule))
 
 
 def test_cyclic_cycle_boundary_is_exact_near_2_31():

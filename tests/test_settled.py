@@ -155,37 +155,55 @@ def test_a_rising_wave_that_shrinks_settles_in_float32_once_under_a_quarter_ulp_
         # Not claimed much too early: half way there, the float64 truth still peaks a quarter ulp above base_lr.
         truth = wave.reference(np.arange(settle // 2, settle // 2 + 3000)).max()
         assert truth - 0.001 > np.spacing(np.float32(0.001)) / 4, (mode, gamma, settle)
-    assert ms_lr.CyclicLR(0.0, 0.1, 2000, mode="triangular2", cycle_momentum=False).repeats() is None
+    # From 0 the wave has no ulp to hide in; it settles where its heights fall under float32's smallest normal
+    # number (the contract's 0), held as 0: 0.1 * 2**-123 < 1.2e-38 <= 0.1 * 2**-122.
+    from_zero = ms_lr.CyclicLR(0.0, 0.1, 2000, mode="triangular2", cycle_momentum=False)
+    assert from_zero.repeats() == (123 * 4000, 1) and from_zero.tabulated
+    _claim_holds(from_zero, seed=8)
+    assert from_zero.reference(np.arange(122 * 4000, 123 * 4000)).max() >= TINY
     assert ms_lr.CyclicLR(0.001, 0.1, 2000, mode="exp_range", gamma=1.0, cycle_momentum=False).repeats() == (0, 4000)
 
 
+# Waves pointing down less than half way from base_lr are base_lr - |heights[c]| * shape[p] (ms_lr/graph/waves.py),
+# which settles on base_lr; further down they keep the formula's two-weight mix, which repeats (test below).
 FALLING_WAVES = {
-    "torch's default momenta, exp_range": lambda: ms_lr.CyclicMomentum(0.8, 0.9, 2000, 1000, "exp_range", 0.9999),
-    "momenta, triangular2": lambda: ms_lr.CyclicMomentum(0.85, 0.95, 300, mode="triangular2"),
-    "lr, exp_range": lambda: ms_lr.CyclicLR(0.1, 0.001, 2000, mode="exp_range", gamma=0.999, cycle_momentum=False),
-    "lr to 0": lambda: ms_lr.CyclicLR(0.5, 0.0, 20, 13, mode="exp_range", gamma=0.99, cycle_momentum=False),
-    # base_lr on a power of two: base_lr * (w_base + w_max) may fall under it, where the ulp is half as large.
-    "base on a power of two": lambda: ms_lr.CyclicLR(0.5, 0.49, 7, 3, mode="exp_range", gamma=0.9,
-                                                     cycle_momentum=False),
-    "base 1, triangular2": lambda: ms_lr.CyclicLR(1.0, 0.25, 7, 3, mode="triangular2", cycle_momentum=False),
+    "torch's default momenta, exp_range": (lambda: ms_lr.CyclicMomentum(0.8, 0.9, 2000, 1000, "exp_range", 0.9999),
+                                           "settles"),
+    "momenta, triangular2": (lambda: ms_lr.CyclicMomentum(0.85, 0.95, 300, mode="triangular2"), "settles"),
+    "lr, exp_range": (lambda: ms_lr.CyclicLR(0.1, 0.001, 2000, mode="exp_range", gamma=0.999, cycle_momentum=False),
+                      "repeats"),
+    "lr to 0": (lambda: ms_lr.CyclicLR(0.5, 0.0, 20, 13, mode="exp_range", gamma=0.99, cycle_momentum=False),
+                "repeats"),
+    # base_lr on a power of two: the lr may fall under it, where the ulp is half as large.
+    "base on a power of two": (lambda: ms_lr.CyclicLR(0.5, 0.49, 7, 3, mode="exp_range", gamma=0.9,
+                                                      cycle_momentum=False), "settles"),
+    "half way down, a power of two": (lambda: ms_lr.CyclicLR(1.0, 0.5, 7, 3, mode="triangular2",
+                                                             cycle_momentum=False), "settles"),
+    "base 1, triangular2": (lambda: ms_lr.CyclicLR(1.0, 0.25, 7, 3, mode="triangular2", cycle_momentum=False),
+                            "repeats"),
 }
 
 
-@pytest.mark.parametrize("make", FALLING_WAVES.values(), ids=list(FALLING_WAVES))
-def test_a_falling_wave_that_shrinks_repeats_every_cycle_once_1_minus_its_scale_rounds_to_1(make):
-    """A wave pointing down (a cycled momentum's) is base * (w_base + w_max * (1 - s)) + max * w_max * s; its two
-    weights of the position do not sum to 1 exactly, so it never settles, but once 1 - s rounds to 1 and the last
-    term is under a quarter ulp, it is a function of the position alone: it repeats every cycle, and is a lookup."""
+@pytest.mark.parametrize("make, kind", FALLING_WAVES.values(), ids=list(FALLING_WAVES))
+def test_a_falling_wave_that_shrinks_settles_or_repeats_every_cycle(make, kind):
+    """A wave pointing down (a cycled momentum's) less than half way is base - |h_c| * shape_p, which rounds to
+    base once the cycle's wave is under a quarter ulp: settled. Further down it is the formula's mix
+    base * (w_base + w_max * (1 - s)) + max * w_max * s, whose two weights of the position do not sum to 1 exactly,
+    so it never settles, but once 1 - s rounds to 1 and the last term is under a quarter ulp, it is a function of
+    the position alone: it repeats every cycle. Either way a lookup."""
     wave = make()
     start, period = wave.repeats()
     total = wave._config["step_size_up"] + (wave._config["step_size_down"] or wave._config["step_size_up"])
-    assert period == total and wave.tabulated, wave.repeats()
-    _period_holds(wave, seed=period)
+    assert wave.tabulated and period == {"settles": 1, "repeats": total}[kind], wave.repeats()
+    if kind == "settles":
+        _claim_holds(wave, seed=total)
+    else:
+        _period_holds(wave, seed=period)
     # Not claimed much too late: the formula is still shrinking a few percent of the way before the claim (a
     # claim at 2**31 - 1 would pass the check above and tabulate nothing).
-    steps = np.arange(max(0, int(start * 0.9) - period), start + period, dtype=np.int32)
+    steps = np.arange(max(0, int(start * 0.9) - total), start + total, dtype=np.int32)
     values = _formula(wave, steps)
-    assert (values[:-period] != values[period:]).any(), (start, period)
+    assert (values[:-total] != values[total:]).any(), (start, total)
 
 
 def test_a_geometric_decay_settles_where_its_lr_falls_below_float32s_smallest_normal():

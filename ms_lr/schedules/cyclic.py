@@ -14,6 +14,7 @@ from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.phases import Phase, cosine_down, cosine_up, held, linear_down, phase_table, ramp_up
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.search import SortedSteps
+from ms_lr.graph.waves import ScaledWaves, first_negligible
 from ms_lr.reference.cyclic import cyclic, cyclic_momentum, one_cycle, one_cycle_momentum
 from ms_lr.schedules.equivalent import Equivalent
 
@@ -71,11 +72,15 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
         h(p) = \begin{cases} p / U & p \le U \\ (U + D - p) / D & p > U \end{cases}
 
     Cycle and position are int32 (exact at every step); torch's own custom ``scale_fn`` is covered by
-    :class:`LambdaLR`. A ``triangular2`` or ``exp_range`` wave rising from ``base_lr > 0`` settles in float32 once its
-    height is under a quarter of an ulp of ``base_lr`` (``base_lr + x`` then rounds to ``base_lr``): from there it is
-    a lookup (``repeats()`` says where), the float64 truth within half an ulp of it. As in torch, ``max_lr`` may be
-    below ``base_lr`` (the waves then point down); the lr is then mixed as ``base * (1 - h s) + max * h s`` with
-    ``1 - h s`` summed from exact parts, so a ``max_lr`` far below ``base_lr`` keeps its relative precision.
+    :class:`LambdaLR`. A ``triangular2`` or ``exp_range`` wave is ``base_lr + heights[c] * shape[p]``: its scale
+    splits into a factor of the cycle ``c`` and one of the position ``p`` (``gamma**k = gamma**(c T) gamma**p``), each
+    table rounded once from float64 (at most 2**20 entries together). It settles in float32 once a cycle's wave is
+    under a quarter of an ulp of ``base_lr`` (``base_lr + x`` then rounds to ``base_lr``; from ``base_lr = 0``, under
+    float32's smallest normal number): from there it is a lookup where that is near (``repeats()`` says where), the
+    float64 truth within half an ulp of it. As in torch, ``max_lr`` may be below ``base_lr`` (the waves then point
+    down): down to ``base_lr / 2`` the same tables; further, or where the tables would pass their limit, the formula
+    (the exact power of the step), whose lr is mixed as ``base * (1 - h s) + max * h s`` with ``1 - h s`` summed from
+    exact parts, so a ``max_lr`` far below ``base_lr`` keeps its relative precision.
 
     Args:
         base_lr (float): The lr at the start of every cycle.
@@ -119,8 +124,11 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
         # 1 - e**-u = 2 sinh(u / 2) sqrt(e**-u): no cancellation, and sinh is accurate on MindSpore's CPU (6e-8; its
         # tanh saturates to 1.0 at 5 and its expm1 is exp - 1). Once gamma**k < 1/4, 1 - gamma**k cannot cancel.
         self.half_log = f32(-0.5 * math.log(gamma)) if mode == "exp_range" else None
+        self.waves = _scaled_waves(base_lr, max_lr, step_size_up, down, mode, gamma)
 
     def value(self, step: Tensor) -> Tensor:
+        if self.waves is not None:
+            return self.waves.at(step)
         cycle = ops.floor_div(step, self.total)
         position = step - cycle * self.total_steps
         rising = position <= self.up
@@ -147,7 +155,8 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
 
     def repeats(self) -> Optional[Repeats]:
         # The triangular waves repeat. triangular2 and exp_range shrink theirs every cycle or step, and their float32
-        # formula stops moving once the scale s is small enough. A rising wave is base_lr + x, which rounds to base_lr
+        # lr stops moving once the scale s is small enough: the scaled waves' where their heights become 0; the
+        # formula's as follows. A rising wave is base_lr + x, which rounds to base_lr
         # for every x the formula can give once the wave's height is under a quarter of an ulp of base_lr: settled. A
         # falling one (a momentum's) is base_lr * (w_base + w_max * (1 - s)) + max_lr * w_max * s, whose two weights
         # do not sum to 1 exactly: once 1 - s rounds to 1 and the last term is under a quarter of an ulp, it is
@@ -157,6 +166,10 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
             return Repeats(0, self.total)
         if c["max_lr"] == c["base_lr"]:
             return Repeats(0, 1)
+        if self.waves is not None:
+            # Settled where the waves' heights have become 0 (a cycle's whole wave rounds away beside base_lr).
+            start = self.waves.settles_from
+            return None if start is None else Repeats(start, 1)
         unit = self.total if c["mode"] == "triangular2" else 1      # the power counts cycles or steps
         # Where the scale's power (its own error bounds included, IntegerPower.under_from) keeps the wave's term
         # under each limit; the weights and products round within 4e-7, inside the power's margin.
@@ -185,6 +198,36 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
             return None
         return CyclicMomentum(c["base_momentum"], c["max_momentum"], c["step_size_up"], c["step_size_down"],
                               c["mode"], c["gamma"])
+
+
+def _scaled_waves(base_lr: float, max_lr: float, up: int, down: int, mode: str,
+                  gamma: float) -> Optional[ScaledWaves]:
+    """A shrinking wave as ``base_lr + heights[c] * shape[p]`` (:class:`~ms_lr.graph.waves.ScaledWaves`), or ``None``:
+    for waves that do not shrink (``triangular``, ``exp_range`` with ``gamma == 1``, ``max_lr == base_lr``), where
+    the tables would pass their limit, and for a wave pointing down below ``base_lr / 2``. That one is
+    ``base_lr - |heights[c]| * shape[p]``, whose rounding of ``base_lr`` is relative to the lr at most 1 ulp times
+    ``base_lr / max_lr``: within 4 ulps up to 2 (momenta such as 0.9 and 0.8), where the formula's two-weight mix
+    keeps any ratio to relative precision."""
+    if mode == "triangular" or gamma == 1.0 and mode == "exp_range" or max_lr == base_lr or base_lr > 2 * max_lr:
+        return None
+    total = up + down
+    ratio = 0.5 if mode == "triangular2" else gamma**total
+    cycles = INT32_MAX // total + 1
+    needed = first_negligible(max_lr - base_lr, ratio, base_lr)
+    needed = cycles if needed is None else min(needed + 2, cycles)
+    if not ScaledWaves.fits(total, needed):
+        return None
+    c = np.arange(needed, dtype=np.float64)
+    p = np.arange(total, dtype=np.float64)
+    # w(p) rises over the first up steps and falls back over the last down; exp_range's gamma**k splits into
+    # gamma**(c T) for the cycle and gamma**p for the position.
+    shape = np.where(p <= up, p / up, (total - p) / down)
+    if mode == "triangular2":
+        heights = (max_lr - base_lr) * np.exp2(-c)
+    else:
+        heights = (max_lr - base_lr) * np.power(gamma, c * total)
+        shape = shape * np.power(gamma, p)
+    return ScaledWaves(base_lr, heights, shape, total)
 
 
 def _step_size_down(step_size_up: int, step_size_down: Optional[int]) -> int:

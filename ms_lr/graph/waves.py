@@ -1,0 +1,99 @@
+"""A wave of one shape repeated every cycle, its height set per cycle: two small tables and one product.
+
+A cyclical lr that shrinks (``CyclicLR``'s ``triangular2`` and ``exp_range``) is ``low + height * w(p) * s(k)`` at
+step ``k = c T + p``. Its scale splits into a factor of the cycle and one of the position: ``2**-c``, or
+``gamma**k = gamma**(c T) * gamma**p``. So the lr is ``low + heights[c] * shape[p]``, each table rounded once from
+float64 at construction, and the graph is the cycle and the position of the step (exact int32), a gather from each
+table and one ``Addcmul``: 6 kernels after the step's clamp, where the formula (an exact power of the step, two
+weights and a select) launched 20 rising and 39 falling, counted from the saved IR. The product carries about three
+roundings of the wave's term (``heights[c]``'s, ``shape[p]``'s and its own), within 2e-7 of it.
+
+The heights shrink, and once a cycle's whole wave is under a quarter of an ulp of ``low`` (and under float32's
+smallest normal number, which the accuracy contract counts as 0) ``low + x`` rounds to ``low``: that cycle's height
+is 0, and so is every later one, held by the last entry. The lr has settled there (:attr:`ScaledWaves.settles_from`).
+"""
+import math
+from typing import Optional, Sequence
+
+import numpy as np
+from mindspore import Tensor, ops
+
+from ms_lr.core.arguments import FLOAT32_TINY, INT32_MAX
+from ms_lr.core.blocks import GraphBlock
+from ms_lr.graph.constants import f32, i32
+from ms_lr.graph.cycles import addcmul
+
+__all__ = ["MAX_ENTRIES", "ScaledWaves", "negligible_under", "first_negligible"]
+
+#: The most entries of both tables together: 4 MiB of float32, as a settled lookup's default limit.
+MAX_ENTRIES = 2**20
+
+
+def negligible_under(low: float) -> float:
+    """The largest term ``x`` that ``low + x`` (or ``low - x``) rounds away in float32, with the margins the settled
+    lookups use: a quarter of an ulp of ``low * (1 - 1e-6)`` (the spacing below a power of two is half the one
+    above), and at least float32's smallest normal number (the contract's 0, a device may flush it)."""
+    return max(float(np.spacing(np.float32(low * (1 - 1e-6)))) / 4, FLOAT32_TINY)
+
+
+class ScaledWaves(GraphBlock):
+    """``low + heights[c] * shape[p]`` at step ``k = c * period + p`` (int32 ``k >= 0``).
+
+    ``heights`` (one per cycle, shrinking in magnitude) and ``shape`` (one per position, ``|shape| <= 1``) are float64;
+    heights under :func:`negligible_under` ``(low)`` with a margin of ``1e-6`` are 0 from the first such cycle on.
+    The tables hold at most :data:`MAX_ENTRIES` entries: :meth:`fits` says whether they do, before any is built."""
+
+    def __init__(self, low: float, heights: Sequence[float], shape: Sequence[float], period: int):
+        super().__init__()
+        heights = np.asarray(heights, dtype=np.float64)
+        negligible = np.abs(heights) * (1 + 1e-6) < negligible_under(low)
+        cycles = INT32_MAX // period + 1
+        first = int(np.argmax(negligible)) if negligible.any() else len(heights)
+        if first == len(heights) and len(heights) < cycles:
+            raise ValueError(f"{len(heights)} heights neither reach a negligible one nor cover the {cycles} cycles")
+        kept = np.append(heights[:first], [0.0] if first < cycles else [])
+        #: The first step from which the lr is ``low`` for good, or ``None`` where the heights never vanish.
+        self.settles_from = first * period if first < cycles else None
+        self.low, self.one = f32(low), f32(1.0)
+        self.period = i32(period)
+        self.last = i32(len(kept) - 1)
+        self.clamped = len(kept) < cycles
+        self.heights = Tensor(_flushed(kept))
+        self.shape = Tensor(_flushed(shape))
+
+    @staticmethod
+    def fits(period: int, cycles_needed: int) -> bool:
+        """Whether a wave of ``period`` positions and ``cycles_needed`` heights (the trailing 0 included) fits."""
+        return period + min(cycles_needed, INT32_MAX // period + 1) <= MAX_ENTRIES
+
+    def at(self, step: Tensor) -> Tensor:
+        """The lr at int32 ``step >= 0``."""
+        cycle = ops.floor_div(step, self.period)
+        if self.clamped:
+            cycle = ops.minimum(cycle, self.last)
+        position = ops.floor_mod(step, self.period)
+        return addcmul(self.low, ops.gather(self.heights, cycle, 0), ops.gather(self.shape, position, 0), self.one)
+
+
+def _flushed(values: Sequence[float]) -> np.ndarray:
+    """``values`` rounded to float32, those under float32's smallest normal number held as 0 (a device may flush a
+    subnormal, and the contract counts it as 0)."""
+    rounded = np.asarray(values, dtype=np.float64).astype(np.float32)
+    return np.where(np.abs(rounded) < FLOAT32_TINY, np.float32(0.0), rounded)
+
+
+def first_negligible(height: float, ratio_per_cycle: float, low: float) -> Optional[int]:
+    """The first cycle ``c`` at which ``height * ratio_per_cycle**c`` is negligible beside ``low`` (see
+    :class:`ScaledWaves`), ``None`` for a ratio of 1."""
+    if ratio_per_cycle >= 1.0:
+        return None
+    limit = negligible_under(low) / (1 + 1e-6)
+    if abs(height) < limit:
+        return 0
+    if ratio_per_cycle == 0.0:
+        return 1
+    # From just under the logarithm's answer up (its rounding must not overshoot the first cycle).
+    c = max(0, math.floor(math.log(limit / abs(height)) / math.log(ratio_per_cycle)) - 1)
+    while abs(height) * ratio_per_cycle**c >= limit:
+        c += 1
+    return c
