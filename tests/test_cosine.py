@@ -1,5 +1,6 @@
 """Cosine schedules: cell vs the float64 reference over whole sequences and around every restart up to 2**31 - 1."""
 import math
+import tempfile
 
 import mindspore as ms
 import numpy as np
@@ -10,7 +11,8 @@ from mindspore import Tensor
 
 import ms_lr
 from ms_lr.graph.search import SortedSteps
-from tests.support.accuracy import assert_close
+from ms_lr.tools.op_audit import graph_primitives
+from tests.support.accuracy import TINY, assert_close
 
 LAST = 2**31 - 1
 
@@ -45,6 +47,21 @@ SCHEDULES = {
     # No warmup: step 0 (min_lr) is a phase of its own in the phase table.
     "seed000-no-warmup-decay": lambda: ms_lr.CosineAnnealingWarmupRestarts(7, 1.5, max_lr=0.1, min_lr=1e-4,
                                                                          gamma=0.9),
+    # Cycles of one length and a decaying peak: a height per cycle times a shape per position (graph/waves.py).
+    # The package's own example: its peak falls under min_lr (both weights), negligible from cycle 123 on.
+    "seed000-one-length-example": lambda: ms_lr.CosineAnnealingWarmupRestarts(200, 1.0, max_lr=0.1, min_lr=0.001,
+                                                                            warmup_steps=50, gamma=0.5),
+    "seed000-one-length-under-floor": lambda: ms_lr.CosineAnnealingWarmupRestarts(200, 1.0, max_lr=0.1,
+                                                                                min_lr=0.001, warmup_steps=50,
+                                                                                gamma=0.99),
+    "seed000-one-length-no-warmup": lambda: ms_lr.CosineAnnealingWarmupRestarts(200, 1.0, max_lr=0.1, min_lr=0.001,
+                                                                              gamma=0.99),
+    "seed000-one-length-zero-floor": lambda: ms_lr.CosineAnnealingWarmupRestarts(1000, 1.0, max_lr=0.1, min_lr=0.0,
+                                                                               warmup_steps=100, gamma=0.999),
+    # Every peak above min_lr through 2**31 - 1: peak - min_lr per cycle, for all 524,288 cycles (no clamp).
+    "seed000-one-length-above-floor": lambda: ms_lr.CosineAnnealingWarmupRestarts(4096, 1.0, max_lr=0.1,
+                                                                                min_lr=1e-4, warmup_steps=96,
+                                                                                gamma=0.999995),
 }
 
 
@@ -87,6 +104,44 @@ def test_cell_matches_reference_around_every_restart_up_to_2_31(name, mode):
     steps = np.concatenate([around, tail])
     peak = float(np.abs(schedule.reference(np.arange(1000))).max())
     assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), peak=peak, context=name)
+
+
+WAVES = ("Maximum", "FloorDiv", "Minimum", "Gather", "FloorMod", "Gather", "Addcmul")
+# The floor's gather by the position first, as MindSpore orders it.
+BOTH_WEIGHTS = ("Maximum", "FloorMod", "Gather", "FloorDiv", "Minimum", "Gather", "Gather", "Addcmul")
+
+
+@pytest.mark.parametrize("name, sequence, after", [
+    ("seed000-one-length-under-floor", BOTH_WEIGHTS, "repeats"),
+    ("seed000-one-length-no-warmup", ("Maximum", "Equal") + BOTH_WEIGHTS[1:] + ("Select",), "repeats"),
+    ("seed000-one-length-zero-floor", WAVES, "settles"),
+    ("seed000-one-length-above-floor", tuple(op for op in WAVES if op != "Minimum"), None),
+])
+def test_restarts_of_one_length_with_a_decaying_peak_are_two_gathers_and_one_product(name, sequence, after):
+    # The formula launched 26 to 30 kernels (the cycle's position, an exact power of the cycle, the warmup's and the
+    # cosine's weights and a select; counted from the saved IR).
+    schedule = SCHEDULES[name]()
+    with tempfile.TemporaryDirectory() as folder:
+        graph = graph_primitives(schedule, folder)
+    assert not schedule.tabulated and graph.sequence == sequence, graph
+    if after is None:
+        assert schedule.repeats() is None
+        return
+    # From the first cycle whose peak is under float32's smallest normal number (the contract's 0): min_lr * w_low
+    # of the position, or 0 with a floor of 0.
+    config = schedule.get_config()
+    length = config["first_cycle_steps"]
+    first = math.ceil(math.log(TINY / (1 + 1e-6) / config["max_lr"]) / math.log(config["gamma"]))
+    assert schedule.repeats() == (first * length, length if after == "repeats" else 1)
+
+
+def test_the_package_example_repeats_from_where_its_peak_vanishes_and_is_a_lookup():
+    schedule = SCHEDULES["seed000-one-length-example"]()
+    assert schedule.repeats() == (123 * 200, 200) and schedule.tabulated
+    with ms_lr.settled_tables(0):
+        formula = SCHEDULES["seed000-one-length-example"]()
+    steps = np.concatenate([np.arange(30_000), np.arange(LAST - 1000, LAST + 1)])
+    np.testing.assert_array_equal(ms_lr.evaluate(schedule, steps), ms_lr.evaluate(formula, steps))
 
 
 def test_sgdr_restart_lands_on_the_exact_step_where_float_log_does_not():

@@ -122,6 +122,8 @@ def test_the_schedules_that_repeat_include_the_periodic_ones():
         ms_lr.CosineAnnealingWarmupRestarts(100, 1.0, 0.1, 1e-3): (1, 100),
         # A float multiplier whose truncation freezes the length (int(90 * 1.005) == 90): one length.
         ms_lr.CosineAnnealingWarmupRestarts(100, 1.005, 0.1, 1e-3, 10): (0, 100),
+        # A decaying peak, once under float32's smallest normal number: 0.1 * 0.9**808 < 1.2e-38 <= 0.1 * 0.9**807.
+        ms_lr.CosineAnnealingWarmupRestarts(100, 1.0, 0.1, 1e-3, 10, gamma=0.9): (808 * 100, 100),
         ms_lr.LinearWarmup(cosine, 50): (50, 2000),
         ms_lr.LinearWarmup(cosine, 50, warmup_prefix=False): (50, 2000),
         ms_lr.SequentialLR([ms_lr.LinearLR(0.1, 0.1, 1.0, 50), cosine], [50]): (50, 2000),
@@ -134,7 +136,7 @@ def test_the_schedules_that_repeat_include_the_periodic_ones():
         assert schedule.repeats() == (start, period) and schedule.tabulated, (schedule, schedule.repeats())
         _period_holds(schedule, seed=period)
     for never in (ms_lr.CosineAnnealingWarmRestarts(0.1, 100, 2),
-                  ms_lr.CosineAnnealingWarmupRestarts(100, 1.0, 0.1, 1e-3, 10, gamma=0.9),
+                  ms_lr.CosineAnnealingWarmupRestarts(100, 1.5, 0.1, 1e-3, 10, gamma=0.9),
                   ms_lr.CyclicLR(0.0, 1.0, 300, mode="triangular2", cycle_momentum=False),
                   ms_lr.CyclicLR(0.0, 1.0, 300, mode="exp_range", gamma=0.999, cycle_momentum=False),
                   ms_lr.NoisyLR(cosine, 100), ms_lr.Offset(cosine, 10)):

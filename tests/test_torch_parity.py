@@ -124,6 +124,8 @@ class Seed000Stepper:
     (16, 1.01, 0.05, 0.001, 3, 0.95),         # truncation freezes the length
     (100, 1.01, 0.05, 0.0, 10, 1.0),          # grows by one step per cycle
     (7, 2.0, 0.3, 0.01, 1, 0.5),
+    (200, 1.0, 0.1, 0.001, 50, 0.5),          # the package's README example: one length, a peak under min_lr
+    (20, 1.0, 0.1, 0.001, 0, 0.7),            # one length, no warmup: min_lr at step 0 only
 ])
 def test_seed000_matches_step_by_step_simulation(args):
     simulation = Seed000Stepper(*args)

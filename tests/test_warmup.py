@@ -93,6 +93,21 @@ def test_a_rising_warmup_into_a_decay_held_at_its_peak_is_the_smaller_of_the_two
     assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=repr(schedule))
 
 @pytest.mark.parametrize("make", [
+    lambda: ms_lr.LinearWarmup(ms_lr.ExponentialLR(1e-33, 0.99999), 100_000),
+    lambda: ms_lr.LinearWarmup(ms_lr.ExponentialLR(3e-33, 0.99999), 200_000, start_lr=1e-33),
+    lambda: ms_lr.InverseSqrtLR(5e-34, 100_000),
+], ids=["from 0", "from an lr", "inverse sqrt"])
+def test_a_ramp_whose_slope_is_under_float32s_smallest_normal_number_keeps_its_values(make):
+    # 1e-33 / 100,000 = 1e-38 a step: a subnormal slope loses digits, or is flushed to 0 by a device (MindSpore's CPU
+    # does on some threads), while the ramp's values, up to 1e-33, are normal numbers the contract holds.
+    schedule = make()
+    warmup = schedule._config["warmup_steps"]
+    steps = np.concatenate([np.arange(0, 2000), np.arange(warmup - 2000, warmup + 2000),
+                            np.random.default_rng(1).integers(0, warmup, size=2000)])
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=repr(schedule))
+
+
+@pytest.mark.parametrize("make", [
     lambda after: ms_lr.LinearWarmup(after, warmup_steps=0, start_lr=0.5),
     lambda after: ms_lr.ConstantWarmup(after, warmup_steps=0, start_lr=0.5),
 ], ids=["linear", "constant"])

@@ -8,18 +8,24 @@ table and one ``Addcmul``: 6 kernels after the step's clamp, where the formula (
 weights and a select) launched 20 rising and 39 falling, counted from the saved IR. The product carries about three
 roundings of the wave's term (``heights[c]``'s, ``shape[p]``'s and its own), within 2e-7 of it.
 
-The heights shrink, and once a cycle's whole wave is under a quarter of an ulp of ``low`` (and under float32's
-smallest normal number, which the accuracy contract counts as 0) ``low + x`` rounds to ``low``: that cycle's height
-is 0, and so is every later one, held by the last entry. The lr has settled there (:attr:`ScaledWaves.settles_from`).
+Restarts of one length whose peak decays below a floor (``CosineAnnealingWarmupRestarts`` with ``cycle_mult=1`` and
+``gamma < 1``) mix two weights of the position, ``low * w_low[p] + peak[c] * w_high[p]``, both terms non-negative:
+the first is a table of the position too (``floor[p]``), gathered with the same index, one kernel more.
+
+The heights shrink, and once a cycle's whole wave is under a quarter of an ulp of ``low`` (of the smallest
+``floor[p]``; and under float32's smallest normal number, which the accuracy contract counts as 0) ``low + x``
+rounds to ``low``: that cycle's height is 0, and so is every later one, held by the last entry. The lr has settled
+there, or with a floor of the position repeats every cycle (:meth:`ScaledWaves.repeats`).
 """
 import math
-from typing import Optional, Sequence
+from typing import Optional, Sequence, Union
 
 import numpy as np
 from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import FLOAT32_TINY, INT32_MAX
 from ms_lr.core.blocks import GraphBlock
+from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.cycles import addcmul
 
@@ -37,24 +43,31 @@ def negligible_under(low: float) -> float:
 
 
 class ScaledWaves(GraphBlock):
-    """``low + heights[c] * shape[p]`` at step ``k = c * period + p`` (int32 ``k >= 0``).
+    """``low + heights[c] * shape[p]`` at step ``k = c * period + p`` (int32 ``k >= 0``), ``low`` a number or a
+    float64 table of the position (``floor[p]``, the same length as ``shape``).
 
     ``heights`` (one per cycle, shrinking in magnitude) and ``shape`` (one per position, ``|shape| <= 1``) are float64;
-    heights under :func:`negligible_under` ``(low)`` with a margin of ``1e-6`` are 0 from the first such cycle on.
-    The tables hold at most :data:`MAX_ENTRIES` entries: :meth:`fits` says whether they do, before any is built."""
+    heights under :func:`negligible_under` of ``low`` (of the smallest ``|floor[p]|``) with a margin of ``1e-6`` are 0
+    from the first such cycle on. The tables hold at most :data:`MAX_ENTRIES` entries: :meth:`fits` says whether
+    they do, before any is built."""
 
-    def __init__(self, low: float, heights: Sequence[float], shape: Sequence[float], period: int):
+    def __init__(self, low: Union[float, Sequence[float]], heights: Sequence[float], shape: Sequence[float],
+                 period: int):
         super().__init__()
+        floor = None if isinstance(low, (int, float)) else np.asarray(low, dtype=np.float64)
+        smallest = float(low) if floor is None else float(np.abs(floor).min())
         heights = np.asarray(heights, dtype=np.float64)
-        negligible = np.abs(heights) * (1 + 1e-6) < negligible_under(low)
+        negligible = np.abs(heights) * (1 + 1e-6) < negligible_under(smallest)
         cycles = INT32_MAX // period + 1
         first = int(np.argmax(negligible)) if negligible.any() else len(heights)
         if first == len(heights) and len(heights) < cycles:
             raise ValueError(f"{len(heights)} heights neither reach a negligible one nor cover the {cycles} cycles")
         kept = np.append(heights[:first], [0.0] if first < cycles else [])
-        #: The first step from which the lr is ``low`` for good, or ``None`` where the heights never vanish.
-        self.settles_from = first * period if first < cycles else None
-        self.low, self.one = f32(low), f32(1.0)
+        # From the first negligible cycle on the lr is low, or floor[p]: a function of the position alone.
+        self.settled = None if first >= cycles else Repeats(first * period, 1 if floor is None else period)
+        self.per_position = floor is not None
+        self.low = Tensor(_flushed(floor)) if self.per_position else f32(low)
+        self.one = f32(1.0)
         self.period = i32(period)
         self.last = i32(len(kept) - 1)
         self.clamped = len(kept) < cycles
@@ -62,9 +75,15 @@ class ScaledWaves(GraphBlock):
         self.shape = Tensor(_flushed(shape))
 
     @staticmethod
-    def fits(period: int, cycles_needed: int) -> bool:
-        """Whether a wave of ``period`` positions and ``cycles_needed`` heights (the trailing 0 included) fits."""
-        return period + min(cycles_needed, INT32_MAX // period + 1) <= MAX_ENTRIES
+    def fits(period: int, cycles_needed: int, floor: bool = False) -> bool:
+        """Whether a wave of ``period`` positions (with a ``floor`` table of them too) and ``cycles_needed`` heights
+        (the trailing 0 included) fits."""
+        return period * (2 if floor else 1) + min(cycles_needed, INT32_MAX // period + 1) <= MAX_ENTRIES
+
+    def repeats(self) -> Optional[Repeats]:
+        """From the first cycle whose height is 0 on: settled at ``low``, or periodic with a floor table; ``None``
+        where the heights never vanish through ``2**31 - 1``."""
+        return self.settled
 
     def at(self, step: Tensor) -> Tensor:
         """The lr at int32 ``step >= 0``."""
@@ -72,7 +91,8 @@ class ScaledWaves(GraphBlock):
         if self.clamped:
             cycle = ops.minimum(cycle, self.last)
         position = ops.floor_mod(step, self.period)
-        return addcmul(self.low, ops.gather(self.heights, cycle, 0), ops.gather(self.shape, position, 0), self.one)
+        low = ops.gather(self.low, position, 0) if self.per_position else self.low
+        return addcmul(low, ops.gather(self.heights, cycle, 0), ops.gather(self.shape, position, 0), self.one)
 
 
 def _flushed(values: Sequence[float]) -> np.ndarray:

@@ -10,8 +10,10 @@ from typing import Optional, Tuple
 import mindspore as ms
 from mindspore import Tensor, ops
 
+from ms_lr.core.arguments import FLOAT32_TINY
 from ms_lr.core.blocks import GraphBlock
 from ms_lr.graph.constants import f32, i32
+from ms_lr.graph.cycles import addcmul
 from ms_lr.graph.precise import expm1, f64, power_and_rest
 
 __all__ = ["cosine_weights", "DecayShape", "Endpoints", "Ramp", "warmed", "warmed_under"]
@@ -112,8 +114,13 @@ class Ramp(GraphBlock):
     """The linear ramp from ``start`` (step 0) to ``end`` (reached at step ``length``) every warmup uses.
 
     A rising ramp is ``start + k * slope`` (``k * slope`` from 0): no cancellation, one rounding of the slope. A
-    falling one is ``start * (L - k) / L + end * k / L``, weights from exact integers, so it keeps relative
-    precision as it approaches an ``end`` near 0. :meth:`weights` gives the two weights for a runtime ``end``.
+    slope under float32's smallest normal number (a rise under ``1.2e-38 * length``: lrs around ``1e-33`` over a long
+    warmup) would lose digits as a subnormal, or be flushed to 0 by a device, while the ramp's values are normal
+    numbers: there the ramp is ``start + (k / length) * (end - start)`` in one ``Addcmul`` after ``k / length`` (two
+    products by constants in a row would be folded by MindSpore's graph compiler into one by the subnormal slope: 0
+    at every step, measured). A falling one is
+    ``start * (L - k) / L + end * k / L``, weights from exact integers, so it keeps relative precision as it
+    approaches an ``end`` near 0. :meth:`weights` gives the two weights for a runtime ``end``.
     """
 
     def __init__(self, start: float, end: float, length: int):
@@ -124,11 +131,15 @@ class Ramp(GraphBlock):
         self.rising = end >= start
         self.start_is_zero = start == 0.0
         self.start, self.end = f32(start), f32(end)
-        self.slope = f32((end - start) / length)
+        slope = (end - start) / length
+        self.slope = f32(slope) if slope == 0.0 or slope >= FLOAT32_TINY else None
+        self.rise, self.one = f32(end - start), f32(1.0)
 
     def at(self, step: Tensor) -> Tensor:
         """The ramp's value at int32 ``step`` (not clamped: the caller selects it below ``length``)."""
         if self.rising:
+            if self.slope is None:
+                return addcmul(self.start, ops.cast(step, ms.float32) * self.inv_length, self.rise, self.one)
             done = ops.cast(step, ms.float32) * self.slope
             return done if self.start_is_zero else self.start + done
         w_start, w_end = self.weights(step)

@@ -3,6 +3,7 @@ import math
 from typing import Annotated, List, Optional
 
 import mindspore as ms
+import numpy as np
 from mindspore import Tensor, ops
 
 from ms_lr.core.arguments import INT32_MAX, IntRule, Lr, PositiveSteps, RealRule, Steps
@@ -12,6 +13,7 @@ from ms_lr.graph.constants import f32, half_pi_over, i32
 from ms_lr.graph.cycles import CycleTable, EntryConstant
 from ms_lr.graph.phases import MAX_PHASES, Phase, PhaseLr, cosine_down, cosine_up, held, ramp_up
 from ms_lr.graph.powers import IntegerPower
+from ms_lr.graph.waves import ScaledWaves, first_negligible
 from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
 from ms_lr.reference.cosine import cosine_annealing, cosine_warm_restarts, cosine_warmup_restarts
 
@@ -179,7 +181,10 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
     Step 0 is ``min_lr`` even when ``warmup_steps == 0``: that class's constructor sets the lr to ``min_lr`` after
     its first internal step, and we reproduce it. Float ``cycle_mult`` is exact: lengths follow the integer
     recurrence, including multipliers such as 1.01 where truncation freezes the length (the table then ends in a
-    periodic tail). The argument names are the seed class's.
+    periodic tail). Cycles of one length whose peak decays (``cycle_mult=1``, ``gamma < 1``) are a peak per cycle times
+    the warmup's and the cosine's weights per position, each rounded once from float64 (two gathers and a product,
+    where the tables fit ``2**20`` entries); once the peak is under float32's smallest normal number the lr is a
+    function of the position alone, and repeats every cycle (``repeats()``). The argument names are the seed class's.
 
     Args:
         first_cycle_steps (int): Length of the first cycle, ``1 <= first_cycle_steps <= 2**31 - 1``.
@@ -231,6 +236,10 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         self.rising = _rising_phases(self.cycles, warmup_steps, min_lr, peaks) \
             if one_weight and not self.cycles.periodic_tail and not self.cycles.overlong else None
         self.phase_lr = PhaseLr(self.rising) if self.rising is not None else None
+        # Cycles of one length whose peak decays: a height per cycle times a shape per position (two gathers and a
+        # product, 8 kernels where the formula below launches 26 to 30, counted), where the tables fit.
+        self.waves = _decaying_restarts(self.cycles, warmup_steps, max_lr, min_lr, gamma, self.ends.form) \
+            if self.decay and self.cycles.single and self.cycles.periodic_tail else None
         if self.phase_lr is None:
             # Otherwise each step looks its cycle up and mixes a ramp or a cosine with the cycle's peak.
             self.warmup_end, self.first_step = i32(warmup_steps), i32(0)
@@ -244,6 +253,10 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
     def value(self, step: Tensor) -> Tensor:
         if self.phase_lr is not None:
             return self.phase_lr.at(step)
+        if self.waves is not None:
+            lr = self.waves.at(step)
+            # Seed 000's constructor leaves the lr at min_lr before the first step (a later cycle starts at its peak).
+            return lr if self.warmup_steps else ops.where(step == self.first_step, self.ends.low, lr)
         entry, cycle, position, remaining = self.cycles.lookup(step)
         peak, rise = self.max_lr, None
         if self.decay:
@@ -272,9 +285,10 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         return self.rising
 
     def repeats(self) -> Optional[Repeats]:
-        # A decaying peak never repeats; step 0 is min_lr without a warmup, so the repeats start after it.
-        tail = self.cycles.repeats()
-        if tail is None or self.decay:
+        # A decaying peak repeats only once it is negligible (the waves say where); step 0 is min_lr without a
+        # warmup, so the repeats start after it.
+        tail = self.waves.repeats() if self.waves is not None else self.cycles.repeats()
+        if tail is None or self.decay and self.waves is None:
             return None
         return Repeats(max(tail.start, 0 if self.warmup_steps else 1), tail.period)
 
@@ -282,6 +296,33 @@ class CosineAnnealingWarmupRestarts(Schedule, reference=cosine_warmup_restarts):
         starts = self.cycles.starts_up_to(last)
         ends = [s + self.warmup_steps for s in starts if self.warmup_steps and s + self.warmup_steps <= last]
         return sorted(starts[1:] + ends)
+
+
+def _decaying_restarts(cycles: CycleTable, warmup_steps: int, max_lr: float, min_lr: float, gamma: float,
+                       form: str) -> Optional[ScaledWaves]:
+    """Restarts of one length ``T`` whose peak decays by ``gamma`` a cycle as :class:`ScaledWaves`: the peak
+    ``max_lr * gamma**c`` per cycle, the warmup's and the cosine's weights per position. Where every peak stays at or
+    above ``min_lr`` the lr is ``min_lr + (peak - min_lr) * w_high[p]``; where it falls below, both weights, each
+    term non-negative: ``min_lr * w_low[p] + peak * w_high[p]``. ``None`` where the tables would pass their limit."""
+    length, two_weight = cycles.tail_length, form == "two-weight"
+    if form == "rising":
+        # peak - min_lr does not shrink geometrically: a height for every cycle to 2**31 - 1.
+        needed = INT32_MAX // length + 1
+    else:
+        first = first_negligible(max_lr, gamma, 0.0)
+        needed = INT32_MAX // length + 1 if first is None else first + 2
+    if not ScaledWaves.fits(length, needed, floor=two_weight):
+        return None
+    t = np.arange(length, dtype=np.float64)
+    # The cosine's weights as half-angle squares of the steps done (no cancellation toward either end).
+    angle = np.pi / 2 * np.maximum(t - warmup_steps, 0.0) / (length - warmup_steps)
+    warming = t < warmup_steps
+    w_high = np.where(warming, t / max(warmup_steps, 1), np.cos(angle) ** 2)
+    w_low = np.where(warming, (warmup_steps - t) / max(warmup_steps, 1), np.sin(angle) ** 2)
+    peaks = max_lr * np.power(gamma, np.arange(min(needed, INT32_MAX // length + 1), dtype=np.float64))
+    if two_weight:
+        return ScaledWaves(min_lr * w_low, peaks, w_high, length)
+    return ScaledWaves(min_lr, peaks - min_lr, w_high, length)
 
 
 def _falling_phases(cycles: CycleTable, base: float, eta_min: float) -> Optional[List[Phase]]:

@@ -168,8 +168,7 @@ class CyclicLR(Schedule, reference=cyclic, torch="lr_scheduler.CyclicLR"):
             return Repeats(0, 1)
         if self.waves is not None:
             # Settled where the waves' heights have become 0 (a cycle's whole wave rounds away beside base_lr).
-            start = self.waves.settles_from
-            return None if start is None else Repeats(start, 1)
+            return self.waves.repeats()
         unit = self.total if c["mode"] == "triangular2" else 1      # the power counts cycles or steps
         # Where the scale's power (its own error bounds included, IntegerPower.under_from) keeps the wave's term
         # under each limit; the weights and products round within 4e-7, inside the power's margin.
