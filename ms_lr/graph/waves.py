@@ -36,9 +36,10 @@ MAX_ENTRIES = 2**20
 
 
 def negligible_under(low: float) -> float:
-    """The largest term ``x`` that ``low + x`` (or ``low - x``) rounds away in float32, with the margins the settled
-    lookups use: a quarter of an ulp of ``low * (1 - 1e-6)`` (the spacing below a power of two is half the one
-    above), and at least float32's smallest normal number (the contract's 0, a device may flush it)."""
+    """A bound under which a term ``x >= 0`` rounds away beside ``low`` in float32 (``low + x`` and ``low - x`` are
+    ``low``), with the margins the settled lookups use: a quarter of an ulp of ``low * (1 - 1e-6)`` (the spacing
+    below a power of two is half the one above), and at least float32's smallest normal number (the contract's 0, a
+    device may flush it)."""
     return max(float(np.spacing(np.float32(low * (1 - 1e-6)))) / 4, FLOAT32_TINY)
 
 

@@ -118,9 +118,9 @@ class Ramp(GraphBlock):
     warmup) would lose digits as a subnormal, or be flushed to 0 by a device, while the ramp's values are normal
     numbers: there the ramp is ``start + (k / length) * (end - start)`` in one ``Addcmul`` after ``k / length`` (two
     products by constants in a row would be folded by MindSpore's graph compiler into one by the subnormal slope: 0
-    at every step, measured). A falling one is
-    ``start * (L - k) / L + end * k / L``, weights from exact integers, so it keeps relative precision as it
-    approaches an ``end`` near 0. :meth:`weights` gives the two weights for a runtime ``end``.
+    at every step, measured). A falling one is ``start * (L - k) / L + end * k / L``, weights from exact integers, so
+    it keeps relative precision as it approaches an ``end`` near 0. :meth:`weights` gives the two weights for a
+    runtime ``end``.
     """
 
     def __init__(self, start: float, end: float, length: int):
