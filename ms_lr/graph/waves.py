@@ -29,7 +29,7 @@ from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.cycles import addcmul
 
-__all__ = ["MAX_ENTRIES", "ScaledWaves", "negligible_under", "first_negligible"]
+__all__ = ["MAX_ENTRIES", "ScaledWaves", "negligible_under", "heights_needed"]
 
 #: The most entries of both tables together: 4 MiB of float32, as a settled lookup's default limit.
 MAX_ENTRIES = 2**20
@@ -76,10 +76,10 @@ class ScaledWaves(GraphBlock):
         self.shape = Tensor(_flushed(shape))
 
     @staticmethod
-    def fits(period: int, cycles_needed: int, floor: bool = False) -> bool:
-        """Whether a wave of ``period`` positions (with a ``floor`` table of them too) and ``cycles_needed`` heights
-        (the trailing 0 included) fits."""
-        return period * (2 if floor else 1) + min(cycles_needed, INT32_MAX // period + 1) <= MAX_ENTRIES
+    def fits(period: int, heights: int, floor: bool = False) -> bool:
+        """Whether a wave of ``period`` positions (with a ``floor`` table of them too) and ``heights`` heights
+        (:func:`heights_needed`) fits."""
+        return period * (2 if floor else 1) + heights <= MAX_ENTRIES
 
     def repeats(self) -> Optional[Repeats]:
         """From the first cycle whose height is 0 on: settled at ``low``, or periodic with a floor table; ``None``
@@ -103,18 +103,21 @@ def _flushed(values: Sequence[float]) -> np.ndarray:
     return np.where(np.abs(rounded) < FLOAT32_TINY, np.float32(0.0), rounded)
 
 
-def first_negligible(height: float, ratio_per_cycle: float, low: float) -> Optional[int]:
-    """The first cycle ``c`` at which ``height * ratio_per_cycle**c`` is negligible beside ``low`` (see
-    :class:`ScaledWaves`), ``None`` for a ratio of 1."""
+def heights_needed(period: int, height: float, ratio_per_cycle: float, low: float) -> int:
+    """How many heights a wave of ``period`` steps needs whose height starts at ``height`` and shrinks by
+    ``ratio_per_cycle`` a cycle (1: not geometrically): up to the first cycle at which it is negligible beside
+    ``low`` (see :class:`ScaledWaves`) and one more, or one for every cycle to ``2**31 - 1``, whichever is fewer."""
+    cycles = INT32_MAX // period + 1
     if ratio_per_cycle >= 1.0:
-        return None
+        return cycles
     limit = negligible_under(low) / (1 + 1e-6)
     if abs(height) < limit:
-        return 0
-    if ratio_per_cycle == 0.0:
-        return 1
-    # From just under the logarithm's answer up (its rounding must not overshoot the first cycle).
-    c = max(0, math.floor(math.log(limit / abs(height)) / math.log(ratio_per_cycle)) - 1)
-    while abs(height) * ratio_per_cycle**c >= limit:
-        c += 1
-    return c
+        first = 0
+    elif ratio_per_cycle == 0.0:
+        first = 1
+    else:
+        # From just under the logarithm's answer up (its rounding must not overshoot the first cycle).
+        first = max(0, math.floor(math.log(limit / abs(height)) / math.log(ratio_per_cycle)) - 1)
+        while abs(height) * ratio_per_cycle**first >= limit:
+            first += 1
+    return min(first + 2, cycles)

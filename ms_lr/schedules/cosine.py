@@ -13,7 +13,7 @@ from ms_lr.graph.constants import f32, half_pi_over, i32
 from ms_lr.graph.cycles import CycleTable, EntryConstant
 from ms_lr.graph.phases import MAX_PHASES, Phase, PhaseLr, cosine_down, cosine_up, held, ramp_up
 from ms_lr.graph.powers import IntegerPower
-from ms_lr.graph.waves import ScaledWaves, first_negligible
+from ms_lr.graph.waves import ScaledWaves, heights_needed
 from ms_lr.graph.weights import Endpoints, Ramp, cosine_weights
 from ms_lr.reference.cosine import cosine_annealing, cosine_warm_restarts, cosine_warmup_restarts
 
@@ -305,12 +305,8 @@ def _decaying_restarts(cycles: CycleTable, warmup_steps: int, max_lr: float, min
     above ``min_lr`` the lr is ``min_lr + (peak - min_lr) * w_high[p]``; where it falls below, both weights, each
     term non-negative: ``min_lr * w_low[p] + peak * w_high[p]``. ``None`` where the tables would pass their limit."""
     length, two_weight = cycles.tail_length, form == "two-weight"
-    if form == "rising":
-        # peak - min_lr does not shrink geometrically: a height for every cycle to 2**31 - 1.
-        needed = INT32_MAX // length + 1
-    else:
-        first = first_negligible(max_lr, gamma, 0.0)
-        needed = INT32_MAX // length + 1 if first is None else first + 2
+    # peak - min_lr does not shrink geometrically (a ratio of 1: a height for every cycle to 2**31 - 1); the peak does.
+    needed = heights_needed(length, max_lr, 1.0 if form == "rising" else gamma, 0.0)
     if not ScaledWaves.fits(length, needed, floor=two_weight):
         return None
     t = np.arange(length, dtype=np.float64)
@@ -319,7 +315,7 @@ def _decaying_restarts(cycles: CycleTable, warmup_steps: int, max_lr: float, min
     warming = t < warmup_steps
     w_high = np.where(warming, t / max(warmup_steps, 1), np.cos(angle) ** 2)
     w_low = np.where(warming, (warmup_steps - t) / max(warmup_steps, 1), np.sin(angle) ** 2)
-    peaks = max_lr * np.power(gamma, np.arange(min(needed, INT32_MAX // length + 1), dtype=np.float64))
+    peaks = max_lr * np.power(gamma, np.arange(needed, dtype=np.float64))
     if two_weight:
         return ScaledWaves(min_lr * w_low, peaks, w_high, length)
     return ScaledWaves(min_lr, peaks - min_lr, w_high, length)

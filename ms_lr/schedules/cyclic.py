@@ -14,7 +14,7 @@ from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.phases import Phase, cosine_down, cosine_up, held, linear_down, phase_table, ramp_up
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.search import SortedSteps
-from ms_lr.graph.waves import ScaledWaves, first_negligible
+from ms_lr.graph.waves import ScaledWaves, heights_needed
 from ms_lr.reference.cyclic import cyclic, cyclic_momentum, one_cycle, one_cycle_momentum
 from ms_lr.schedules.equivalent import Equivalent
 
@@ -210,10 +210,7 @@ def _scaled_waves(base_lr: float, max_lr: float, up: int, down: int, mode: str,
     if mode == "triangular" or gamma == 1.0 and mode == "exp_range" or max_lr == base_lr or base_lr > 2 * max_lr:
         return None
     total = up + down
-    ratio = 0.5 if mode == "triangular2" else gamma**total
-    cycles = INT32_MAX // total + 1
-    needed = first_negligible(max_lr - base_lr, ratio, base_lr)
-    needed = cycles if needed is None else min(needed + 2, cycles)
+    needed = heights_needed(total, max_lr - base_lr, 0.5 if mode == "triangular2" else gamma**total, base_lr)
     if not ScaledWaves.fits(total, needed):
         return None
     c = np.arange(needed, dtype=np.float64)
