@@ -160,6 +160,17 @@ def test_cyclic_lr_over_sgd_momentum_trains_as_torch():
     assert_same_trajectory(ours, theirs, 1e-5)       # measured 4.1e-7
 
 
+def test_a_shrinking_cyclic_lr_over_sgd_momentum_trains_as_torch():
+    # exp_range: the lr and the momentum it cycles are both scaled waves (a height per cycle, a shape per position).
+    theirs = torch_trajectory(lambda p: torch.optim.SGD(p, lr=LR, momentum=0.9),
+                              lambda o: torch.optim.lr_scheduler.CyclicLR(o, LR / 10, LR, 15, mode="exp_range",
+                                                                          gamma=0.99))
+    schedule = ms_lr.CyclicLR(LR / 10, LR, 15, mode="exp_range", gamma=0.99)
+    assert schedule.waves is not None and schedule.momentum_curve().native.waves is not None
+    ours, _ = nn_trajectory(lambda p: ms_lr.share_schedules(nn.SGD(p, learning_rate=schedule, momentum=0.9)))
+    assert_same_trajectory(ours, theirs, 1e-5)       # measured 8.9e-7
+
+
 def test_one_cycle_over_adam_trains_as_torch_up_to_the_eps_placement():
     # MindSpore's Adam adds eps to sqrt(v) before the bias correction of v, torch after it: the steps differ by
     # eps * (1 - sqrt(1 - beta2**t)) relative to sqrt(v), here ~1e-8 / |gradient|.
