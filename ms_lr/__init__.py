@@ -76,4 +76,4 @@ __all__ = [
     "LRScheduler", "lr_find", "LRFinderResult",
     "build", "load", "dump", "accepted_names", "get_scheduler", "create_scheduler_v2", "create_scheduler",
 ]
-__version__ = "0.8.16"
+__version__ = "0.8.17"

@@ -130,6 +130,9 @@ def schedules():
         "CosineCyclesLR (cycle_mul=2)": lambda: ms_lr.CosineCyclesLR(0.1, 1000, 1e-5, 2.0, 0.5, 5),
         "TanhCyclesLR": lambda: ms_lr.TanhCyclesLR(0.1, 1000, 1e-5, 1.0, 1.0, 3),
         "PolyCyclesLR": lambda: ms_lr.PolyCyclesLR(0.1, 1000, 1e-5, power=0.5),
+        # Settles at step 3,000,000, past the lookup's limit: a height per cycle and the cosine's weight per position.
+        "CosineCyclesLR (300 cycles, cycle_decay=0.99)": lambda: ms_lr.CosineCyclesLR(0.1, 10_000, 1e-5, 1.0, 0.99,
+                                                                                      300),
         "CooldownLR(cosine)": lambda: ms_lr.CooldownLR(cosine(), 9000, 1000),
         "NoisyLR(cosine)": lambda: ms_lr.NoisyLR(cosine(), 1000, 9000),
         "OneCycleMomentum": lambda: ms_lr.OneCycleMomentum(10_000),

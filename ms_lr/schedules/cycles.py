@@ -4,7 +4,7 @@ cosine decay and SGDR with a budget of restarts)."""
 import math
 from decimal import ROUND_CEILING, Context, Decimal
 from fractions import Fraction
-from typing import Annotated, List, Optional, Tuple
+from typing import Annotated, Callable, List, Optional, Tuple
 
 import mindspore as ms
 import numpy as np
@@ -17,6 +17,7 @@ from ms_lr.graph.constants import f32, i32
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.precise import f64, power_and_rest
 from ms_lr.graph.search import SortedSteps
+from ms_lr.graph.waves import ScaledWaves, heights_needed
 from ms_lr.graph.weights import cosine_weights
 from ms_lr.reference.cycles import cosine_cycles, poly_cycles, tanh_cycles
 
@@ -27,6 +28,8 @@ FAMILY = "limited cycles"
 Positive = Annotated[float, RealRule(low=0.0, low_open=True)]
 # An exponent of a fraction in [0, 1]: bounded away from 0 and infinity, where x**k would flush 0 * inf to NaN.
 Exponent = Annotated[float, RealRule(1e-3, 1e3)]
+# A cycle's shape as the weight of its peak at the fractions of the cycle done and left (float64 arrays).
+TopWeight = Callable[[np.ndarray, np.ndarray], np.ndarray]
 # Largest table of cycles kept (a multiplier near 1, or below 1, makes many short cycles).
 TABLE_LIMIT = 65536
 HALF_PI = f32(math.pi / 2.0)
@@ -56,15 +59,23 @@ class _LimitedCycles(Schedule, abstract=True):
     ``cycle_limit`` cycles run; after them the lr is ``min_lr``. The cycle a step is in comes from exact rational
     boundaries (int32 steps, a table of the first step of each cycle), so every restart lands on its step; inside a
     cycle the real steps done and left are each an exact integer plus the cycle's own fraction, and the shape gets
-    them as fractions of the cycle, ``x`` done and ``1 - x`` left, each computed on its own."""
+    them as fractions of the cycle, ``x`` done and ``1 - x`` left, each computed on its own.
+
+    Cycles of one length (``cycle_mul == 1``) whose peaks stay at or above ``min_lr`` are ``min_lr`` plus a height per
+    cycle (``peak_j - min_lr``, 0 from ``cycle_limit`` on) times the shape's weight per position, each table rounded
+    once from float64 (:class:`~ms_lr.graph.waves.ScaledWaves`), where the two tables fit."""
 
     def _setup(self, peak_lr: float, cycle_steps: int, min_lr: float, cycle_mul: float, cycle_decay: float,
-               cycle_limit: int) -> None:
+               cycle_limit: int, top_weight: TopWeight) -> None:
         self.min_lr = f32(min_lr)
         self.floor_is_zero = min_lr == 0.0
         self.limit = cycle_limit
         mult = Fraction(cycle_mul)
         self.periodic = mult == 1
+        # Every cycle alike, none past the int32 range cut short by the limit: periodic from step 0.
+        self.same_cycles = self.periodic and cycle_decay == 1.0 and cycle_limit > INT32_MAX // cycle_steps
+        self.waves = _limited_waves(peak_lr, cycle_steps, min_lr, cycle_decay, cycle_limit, top_weight) \
+            if self.periodic else None
         if self.periodic:
             self.settled_from = cycle_limit * cycle_steps if cycle_limit * cycle_steps <= INT32_MAX else None
             self.length, self.length_step = cycle_steps, i32(cycle_steps)
@@ -152,7 +163,21 @@ class _LimitedCycles(Schedule, abstract=True):
         # Two weights: a decayed peak may be below the floor.
         return peak * w_top if self.floor_is_zero else self.min_lr * w_floor + peak * w_top
 
+    def value(self, step: Tensor) -> Tensor:
+        if self.waves is not None:
+            return self.waves.at(step)
+        return self._formula(step)
+
+    def _formula(self, step: Tensor) -> Tensor:
+        """The lr at a clamped int32 ``step`` from the cycle's fractions done and left."""
+        raise NotImplementedError
+
     def repeats(self) -> Optional[Repeats]:
+        if self.same_cycles:
+            return Repeats(0, self.length)
+        if self.waves is not None:
+            # Settled from the first cycle whose height rounds away beside min_lr (cycle_limit's at the latest).
+            return self.waves.repeats()
         # min_lr from the first step after the last cycle (if it begins within the int32 range).
         return None if self.settled_from is None else Repeats(self.settled_from)
 
@@ -163,6 +188,32 @@ class _LimitedCycles(Schedule, abstract=True):
             end = INT32_MAX if self.settled_from is None else self.settled_from
             return list(range(self.length, min(last, end) + 1, self.length))
         return [s for s in self.starts_list if s <= last]
+
+
+def _limited_waves(peak_lr: float, length: int, min_lr: float, decay: float, limit: int,
+                   top_weight: TopWeight) -> Optional[ScaledWaves]:
+    """Cycles of ``length`` steps as ``min_lr + heights[j] * top[p]``, or ``None`` where a peak within the int32 range
+    falls below ``min_lr`` (the lr then mixes two weights) or the tables would pass their limit."""
+    cycles = INT32_MAX // length + 1
+    running = min(limit, cycles)
+    if peak_lr * decay ** (running - 1) < min_lr:
+        return None
+    # Over a floor of 0 the heights are the peaks, which shrink geometrically to negligible; otherwise every cycle
+    # that runs has one, and the floor's 0 follows the last.
+    needed = min(running, heights_needed(length, peak_lr, decay, 0.0)) if min_lr == 0.0 else running
+    if not ScaledWaves.fits(length, needed + 1):
+        return None
+    heights = peak_lr * np.power(decay, np.arange(needed, dtype=np.float64)) - min_lr
+    if needed < cycles:
+        heights = np.append(heights, 0.0)
+    positions = np.arange(length, dtype=np.float64)
+    return ScaledWaves(min_lr, heights, top_weight(positions / length, (length - positions) / length), length)
+
+
+def _power_rest(x_left: np.ndarray, k_decay: float) -> np.ndarray:
+    """``1 - x**k`` of the fraction ``x = 1 - x_left`` (float64), relatively precise where it approaches 0."""
+    with np.errstate(divide="ignore"):
+        return -np.expm1(k_decay * np.log1p(-x_left))
 
 
 def _k_fractions(x_done: Tensor, x_left: Tensor, k_decay: float, k: Tensor) -> Tuple[Tensor, Tensor]:
@@ -211,10 +262,12 @@ class CosineCyclesLR(_LimitedCycles, reference=cosine_cycles):
     def __init__(self, peak_lr: Lr, cycle_steps: PositiveSteps, min_lr: Lr = 0.0, cycle_mul: Positive = 1.0,
                  cycle_decay: Decay = 1.0, cycle_limit: PositiveSteps = 1, k_decay: Exponent = 1.0):
         super().__init__()
-        self._setup(peak_lr, cycle_steps, min_lr, cycle_mul, cycle_decay, cycle_limit)
+        # cos(pi x**k / 2)**2 as the half-angle square of the fraction left, 1 - x**k.
+        self._setup(peak_lr, cycle_steps, min_lr, cycle_mul, cycle_decay, cycle_limit,
+                    lambda done, left: np.sin(np.pi / 2 * _power_rest(left, k_decay)) ** 2)
         self.k_decay, self.k = k_decay, f64(k_decay)
 
-    def value(self, step: Tensor) -> Tensor:
+    def _formula(self, step: Tensor) -> Tensor:
         x_done, x_left, peak = self._position(step)
         # The angle's fraction of pi done (x**k) and left (1 - x**k), each a sine of its own.
         done, left = _k_fractions(x_done, x_left, self.k_decay, self.k)
@@ -262,10 +315,12 @@ class TanhCyclesLR(_LimitedCycles, reference=tanh_cycles):
         super().__init__()
         if not lb < ub:
             raise ValueError(f"lb must be below ub, got lb={lb}, ub={ub}")
-        self._setup(peak_lr, cycle_steps, min_lr, cycle_mul, cycle_decay, cycle_limit)
+        # (1 - tanh(y)) / 2 = 1 / (1 + exp(2 y)), through log(1 + exp(2 y)): no overflow up to ub = 1000.
+        self._setup(peak_lr, cycle_steps, min_lr, cycle_mul, cycle_decay, cycle_limit,
+                    lambda done, left: np.exp(-np.logaddexp(0.0, 2.0 * (lb + (ub - lb) * done))))
         self.twice_lb, self.twice_span = f64(2.0 * lb), f64(2.0 * (ub - lb))
 
-    def value(self, step: Tensor) -> Tensor:
+    def _formula(self, step: Tensor) -> Tensor:
         x_done, _, peak = self._position(step, wide=True)
         twice = self.twice_lb + self.twice_span * x_done
         # (1 - tanh(y)) / 2 = sigmoid(-2 y) and (1 + tanh(y)) / 2 = sigmoid(2 y), in float64: MindSpore's float32
@@ -308,10 +363,11 @@ class PolyCyclesLR(_LimitedCycles, reference=poly_cycles):
                  cycle_decay: Decay = 1.0, cycle_limit: PositiveSteps = 1,
                  power: Annotated[float, RealRule(1e-3, 5.0)] = 0.5, k_decay: Exponent = 1.0):
         super().__init__()
-        self._setup(peak_lr, cycle_steps, min_lr, cycle_mul, cycle_decay, cycle_limit)
+        self._setup(peak_lr, cycle_steps, min_lr, cycle_mul, cycle_decay, cycle_limit,
+                    lambda done, left: _power_rest(left, k_decay) ** power)
         self.k_decay, self.k, self.power = k_decay, f64(k_decay), f64(power)
 
-    def value(self, step: Tensor) -> Tensor:
+    def _formula(self, step: Tensor) -> Tensor:
         x_done, x_left, peak = self._position(step)
         done, left = _k_fractions(x_done, x_left, self.k_decay, self.k)
         # (1 - x**k)**q on top, 1 - (1 - x**k)**q on the floor, each from the fraction that determines it best.

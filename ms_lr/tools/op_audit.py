@@ -210,8 +210,9 @@ def _formulas() -> Dict[str, ms.nn.Cell]:
         "CosineAnnealingWarmRestarts(T_mult=2)": CosineAnnealingWarmRestarts(0.1, 1000, 2),
         "CosineAnnealingWarmupRestarts": CosineAnnealingWarmupRestarts(1000, 1.5, 0.1, 1e-4, 100, 0.9),
         "CosineCyclesLR(cycle_mul=1.5, k_decay=2)": CosineCyclesLR(0.1, 1000, 1e-5, 1.5, 0.5, 4, 2.0),
-        "TanhCyclesLR": TanhCyclesLR(0.1, 1000, cycle_limit=3),
-        "PolyCyclesLR": PolyCyclesLR(0.1, 1000, power=2.0, cycle_limit=3),
+        # Cycles of one length are scaled waves (as CyclicLR's); growing ones keep the shape's formula.
+        "TanhCyclesLR(cycle_mul=2)": TanhCyclesLR(0.1, 1000, cycle_mul=2.0, cycle_limit=3),
+        "PolyCyclesLR(cycle_mul=2)": PolyCyclesLR(0.1, 1000, cycle_mul=2.0, power=2.0, cycle_limit=3),
         "LinearWarmup(cosine)": LinearWarmup(cosine, 500),
         "StepLR": StepLR(0.1, 1000, 0.5),
         "MultiStepLR": MultiStepLR(0.1, [3000, 6000, 9000], 0.1),
