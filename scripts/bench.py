@@ -133,6 +133,10 @@ def schedules():
         # Settles at step 3,000,000, past the lookup's limit: a height per cycle and the cosine's weight per position.
         "CosineCyclesLR (300 cycles, cycle_decay=0.99)": lambda: ms_lr.CosineCyclesLR(0.1, 10_000, 1e-5, 1.0, 0.99,
                                                                                       300),
+        # DeepSeek-V3's schedule over 3.4M steps: a warmup, a plateau, a cosine cool-down and two floors, one table.
+        "ConstantWithCoolDownLR (3.4M steps)": lambda: ms_lr.ConstantWithCoolDownLR(
+            2.2e-4, warmup_steps=2000, keep_steps=3_000_000, decay_steps=300_000, lr_end1=2.2e-5, final_steps=100_000,
+            lr_end2=7.3e-6),
         "CooldownLR(cosine)": lambda: ms_lr.CooldownLR(cosine(), 9000, 1000),
         "NoisyLR(cosine)": lambda: ms_lr.NoisyLR(cosine(), 1000, 9000),
         "OneCycleMomentum": lambda: ms_lr.OneCycleMomentum(10_000),

@@ -1,12 +1,14 @@
 """MindFormers' lr_schedule blocks: every type builds from a dict and from YAML, equals MindFormers' float32 values
 on every step before total_steps, keeps the accuracy contract against its float64 reference, and differs from
 MindFormers only where MindFormers misbehaves."""
+import tempfile
 import warnings
 
 import numpy as np
 import pytest
 
 import ms_lr
+from ms_lr.tools.op_audit import graph_primitives
 from tests.support import mindformers_float32 as mf
 from tests.support.accuracy import assert_close
 
@@ -88,6 +90,67 @@ def test_block_equals_mindformers_before_total_steps_and_its_reference_everywher
     np.testing.assert_allclose(ours, theirs, rtol=1e-5, atol=2e-6 * peak, err_msg=name)
     later = np.concatenate([steps, np.arange(total, 3 * total), [2**24 + 1, 2**31 - 1]])
     assert_close(ms_lr.evaluate(schedule, later), schedule.reference(later), peak=peak, context=name)
+
+
+# The cases whose cosines are whole numbers of steps: their warmups, plateaus, cosines and floors are one phase table.
+PHASE_TABLES = {"CosineWithRestartsAndWarmUpLR", "restarts, 3 cycles, lr_end", "ConstantWithCoolDownLR doc example"}
+
+
+@pytest.mark.parametrize("name", sorted(PHASE_TABLES))
+def test_phase_tables_equal_mindformers_before_total_steps(name):
+    block, mindformers, total = CASES[name]
+    with ms_lr.settled_tables(0):
+        schedule = ms_lr.build(block, total_steps=total)
+    assert schedule.phase_lr is not None and not schedule.tabulated
+    steps = np.arange(total)
+    theirs = mindformers(steps).astype(np.float64)
+    np.testing.assert_allclose(ms_lr.evaluate(schedule, steps), theirs, rtol=1e-5, atol=2e-6 * np.abs(theirs).max(),
+                               err_msg=name)
+
+
+# Long runs, past the lookup's limit, whose cosines are whole numbers of steps: one phase table each, where the
+# formula launched 18 to 24 kernels (counted from the saved IR).
+LONG = {
+    "cool-down, DeepSeek-V3's shape": (lambda: ms_lr.ConstantWithCoolDownLR(
+        2.2e-4, warmup_steps=2000, keep_steps=3_000_000, decay_steps=300_000, lr_end1=2.2e-5, final_steps=100_000,
+        lr_end2=7.3e-6), 12),
+    "cool-down from a warmup's init": (lambda: ms_lr.ConstantWithCoolDownLR(
+        1e-4, warmup_steps=2000, warmup_lr_init=1e-6, keep_steps=5, decay_steps=3_000_000, lr_end1=1e-6,
+        final_steps=7), 11),
+    "cool-down without a warmup": (lambda: ms_lr.ConstantWithCoolDownLR(
+        1e-4, keep_steps=1000, decay_steps=3_000_000, lr_end1=1e-6), 9),
+    "restarts, 4 cycles": (lambda: ms_lr.CosineWithRestartsAndWarmUpLR(
+        1e-4, warmup_steps=2000, total_steps=3_002_000, num_cycles=4.0), 9),
+    "restarts, 2.5 cycles to lr_end": (lambda: ms_lr.CosineWithRestartsAndWarmUpLR(
+        1e-4, warmup_steps=2000, total_steps=3_002_000, num_cycles=2.5, lr_end=1e-6, warmup_lr_init=1e-7), 12),
+    "restarts cut by decay_steps": (lambda: ms_lr.CosineWithRestartsAndWarmUpLR(
+        1e-4, warmup_steps=2000, total_steps=3_002_000, num_cycles=3.0, decay_steps=1_500_000), 9),
+    "restarts, decay_steps inside the warmup": (lambda: ms_lr.CosineWithRestartsAndWarmUpLR(
+        1e-4, warmup_steps=2000, total_steps=3_002_000, num_cycles=3.0, decay_steps=1000), 6),
+}
+
+
+@pytest.mark.parametrize("name", sorted(LONG))
+def test_long_runs_whose_cosines_are_whole_steps_are_one_phase_table(name):
+    make, kernels = LONG[name]
+    schedule = make()
+    with tempfile.TemporaryDirectory() as folder:
+        graph = graph_primitives(schedule, folder)
+    assert schedule.phase_lr is not None and not schedule.tabulated and graph.kernels == kernels, graph
+    marks = np.array(schedule.boundaries(2**31 - 1), dtype=np.int64)
+    steps = np.unique(np.concatenate([np.arange(-5, 30_000), (marks[:, None] + np.arange(-3, 4)).ravel(),
+                                      np.random.default_rng(4).integers(0, 2**31 - 1, 5000),
+                                      np.arange(2**31 - 3000, 2**31)]))
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=name)
+
+
+def test_cosines_between_steps_or_of_several_half_waves_keep_the_formula():
+    for schedule in (ms_lr.CosineWithRestartsAndWarmUpLR(1e-4, warmup_steps=2000, total_steps=3_000_000,
+                                                         num_cycles=7.0),
+                     ms_lr.ConstantWithCoolDownLR(1e-4, warmup_steps=2000, decay_steps=3_000_000, num_cycles=1.0)):
+        assert schedule.phase_lr is None, schedule
+        steps = np.concatenate([np.arange(-5, 3000), np.arange(2**31 - 3000, 2**31)])
+        assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=repr(schedule))
 
 
 @pytest.mark.parametrize("name", sorted(CASES))

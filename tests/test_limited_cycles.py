@@ -73,23 +73,34 @@ def test_waves_match_the_reference_over_long_ranges_around_every_restart_and_nea
     assert_close(values, schedule.reference(steps), context=name)
 
 
-# (updates_per_epoch, create_scheduler_v2 arguments): cycles of one length, as waves with the lookups off.
+# (updates_per_epoch, create_scheduler_v2 arguments, the path with the lookups off): cycles of one length as waves,
+# growing cosine cycles whose restarts are integer steps as a phase table (timm's own are on epochs or updates).
 TIMM = [
     (3, dict(sched="cosine", num_epochs=10, cycle_limit=3, cycle_decay=0.5, min_lr=1e-5, warmup_epochs=2,
-             warmup_lr=1e-4)),
-    (4, dict(sched="cosine", num_epochs=6, cycle_limit=4, cycle_decay=0.7, k_decay=1.5, step_on_epochs=False)),
-    (2, dict(sched="tanh", num_epochs=12, warmup_epochs=3, warmup_prefix=True, cycle_limit=2, cycle_decay=0.8)),
-    (1, dict(sched="poly", num_epochs=6, decay_rate=0.5, k_decay=1.5, cycle_limit=2, cycle_decay=0.5)),
+             warmup_lr=1e-4), "waves"),
+    (4, dict(sched="cosine", num_epochs=6, cycle_limit=4, cycle_decay=0.7, k_decay=1.5, step_on_epochs=False),
+     "waves"),
+    (2, dict(sched="tanh", num_epochs=12, warmup_epochs=3, warmup_prefix=True, cycle_limit=2, cycle_decay=0.8),
+     "waves"),
+    (1, dict(sched="poly", num_epochs=6, decay_rate=0.5, k_decay=1.5, cycle_limit=2, cycle_decay=0.5), "waves"),
+    (1, dict(sched="cosine", num_epochs=10, cycle_limit=3, cycle_mul=2.0, cycle_decay=0.5, min_lr=1e-5), "phases"),
+    (4, dict(sched="cosine", num_epochs=6, cycle_limit=2, cycle_mul=2.0, step_on_epochs=False, min_lr=1e-6,
+             warmup_epochs=1, warmup_lr=1e-4), "phases"),
 ]
 
 
-@pytest.mark.parametrize("updates, arguments", TIMM, ids=[f"{a['sched']}-{i}" for i, (_, a) in enumerate(TIMM)])
-def test_waves_equal_timm_over_the_run(updates, arguments):
+@pytest.mark.parametrize("updates, arguments, path", TIMM,
+                         ids=[f"{a['sched']}-{path}-{i}" for i, (_, a, path) in enumerate(TIMM)])
+def test_waves_and_phase_tables_equal_timm_over_the_run(updates, arguments, path):
     lr = 0.05
     with settled_tables(0):
         schedule, epochs = ms_lr.create_scheduler_v2(lr, updates, **arguments)
-    assert _cycles(schedule).waves is not None and not _cycles(schedule).tabulated and not schedule.tabulated
-    steps = (epochs * arguments["cycle_limit"] + 2) * updates
+    cycles = _cycles(schedule)
+    assert (cycles.waves is not None, cycles.phase_lr is not None) == (path == "waves", path == "phases"), cycles
+    assert not cycles.tabulated and not schedule.tabulated
+    mult = arguments.get("cycle_mul", 1.0)
+    steps = (int(epochs * (mult ** arguments["cycle_limit"] - 1) / (mult - 1) if mult != 1 else
+                 epochs * arguments["cycle_limit"]) + 2) * updates
     expected, _ = timm_lrs(lr, updates, steps, **arguments)
     assert_close(ms_lr.evaluate(schedule, np.arange(steps)), expected, context=str(arguments))
 
@@ -104,16 +115,49 @@ def test_waves_equal_mindcv_over_the_run():
     assert_close(ms_lr.evaluate(schedule, np.arange(expected.size)), expected, context=str(arguments))
 
 
+# Cosine cycles too long for the waves' tables, or growing, whose restarts are integer steps: one phase table (the
+# formula launched 22 to 28 kernels, counted; with a front door's warmup 19 to 28).
+PHASES = {
+    "one cycle of 3M steps": (lambda: ms_lr.CosineCyclesLR(0.1, 3_000_000, 1e-5), 9),
+    "three cycles of 2M steps": (lambda: ms_lr.CosineCyclesLR(0.1, 2_000_000, 1e-5, cycle_decay=0.5,
+                                                              cycle_limit=3), 10),
+    "doubling cycles from 3M steps": (lambda: ms_lr.CosineCyclesLR(0.1, 3_000_000, 1e-5, 2.0, 0.5, 5), 10),
+    # The last of 21 doubling cycles reaches past 2**31 - 1: its anchor is shifted (one kernel more).
+    "doubling cycles without an end": (lambda: ms_lr.CosineCyclesLR(0.1, 1000, 0.0, 2.0, 0.9, 10**6), 11),
+    "timm, a warmup and a cosine over 3M updates": (lambda: ms_lr.create_scheduler_v2(
+        0.1, 10_000, sched="cosine", num_epochs=300, warmup_epochs=5, step_on_epochs=False)[0], 12),
+    "mindcv, a warmup and a cosine over 3M steps": (lambda: ms_lr.create_scheduler(
+        10_000, scheduler="warmup_cosine_decay", lr=0.1, min_lr=1e-6, warmup_epochs=5, decay_epochs=295,
+        num_epochs=300), 12),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PHASES))
+def test_long_or_growing_cosine_cycles_on_integer_steps_are_one_phase_table(name):
+    make, kernels = PHASES[name]
+    schedule = make()
+    with tempfile.TemporaryDirectory() as folder:
+        graph = graph_primitives(schedule, folder)
+    assert graph.kernels == kernels and "SearchSorted" in graph.sequence and not schedule.tabulated, graph
+    marks = np.array(schedule.boundaries(INT32_MAX), dtype=np.int64)
+    steps = np.unique(np.concatenate([np.arange(30_000), (marks[:, None] + np.arange(-3, 4)).ravel(),
+                                      np.random.default_rng(9).integers(0, INT32_MAX, 5000),
+                                      np.arange(INT32_MAX - 3000, INT32_MAX + 1)]))
+    steps = steps[(steps >= 0) & (steps <= INT32_MAX)]
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=name)
+
+
 def test_a_peak_below_the_floor_or_tables_past_their_limit_keep_the_formula():
     # A decayed peak under min_lr: the lr mixes two weights, which a height per cycle does not.
     below = ms_lr.CosineCyclesLR(0.1, 10_000, 0.05, cycle_decay=0.5, cycle_limit=300)
     # 2**20 positions alone fill the tables' limit; 2 million cycles of 1000 steps need as many heights.
     too_long = ms_lr.TanhCyclesLR(0.1, 2**20, cycle_limit=3)
     too_many = ms_lr.PolyCyclesLR(0.1, 1000, 1e-5, cycle_limit=2_000_000)
-    # Lengths that grow are a table of restarts and their fractions.
+    # Lengths that grow to restarts between steps are a table of restarts and their fractions; so is a k_decay.
     growing = ms_lr.CosineCyclesLR(0.1, 1000, 1e-5, cycle_mul=1.5, cycle_decay=0.5, cycle_limit=20)
-    for schedule in (below, too_long, too_many, growing):
-        assert schedule.waves is None and not schedule.tabulated, schedule
+    bent = ms_lr.CosineCyclesLR(0.1, 3_000_000, 1e-5, k_decay=2.0)
+    for schedule in (below, too_long, too_many, growing, bent):
+        assert schedule.waves is None and schedule.phase_lr is None and not schedule.tabulated, schedule
         steps = np.concatenate([np.arange(3000), np.arange(INT32_MAX - 3000, INT32_MAX + 1)])
         assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=repr(schedule))
 

@@ -230,6 +230,15 @@ LONG = {
         0.1, 2000, T, 3_000_000, min_lr=1e-5, decay="cosine", start_lr=1e-4, warmup="cosine"),
     "WarmupStableDecayLR(linear, to 2**31 - 1)": lambda: ms_lr.WarmupStableDecayLR(
         0.1, 2000, INT32_MAX - 3_002_000, 3_000_000),
+    # A cool-down branched from a warmup and a cosine (12 kernels, its formula over the warmup's table 28), or from a
+    # warmup and a constant (7, against 13).
+    "CooldownLR(LinearWarmup(cosine), cosine to 1e-5)": lambda: ms_lr.CooldownLR(
+        ms_lr.LinearWarmup(ms_lr.CosineAnnealingLR(0.1, T, 1e-4), 2000), 3_000_000, 500_000, 1e-5, "cosine"),
+    "CooldownLR(LinearWarmup(constant))": lambda: ms_lr.CooldownLR(ms_lr.LinearWarmup(0.1, 2000), T, 3_000_000),
+    "SequentialLR(LinearWarmup(line), cosine)": lambda: ms_lr.SequentialLR(
+        [ms_lr.LinearWarmup(ms_lr.LinearLR(0.1, 1.0, 0.5, 3_000_000), 2000),
+         ms_lr.CosineAnnealingLR(0.05, T, hold_floor=True)],
+        [3_002_000]),
 }
 
 
@@ -310,6 +319,13 @@ def test_phases_are_left_out_where_they_would_not_hold():
     no_warmup = ms_lr.WarmupStableDecayLR(0.1, 0, T, 3_000_000)
     assert no_warmup.phase_lr is None and no_warmup.phases() is not None
     assert ms_lr.LinearWarmup(no_warmup, 2000).phase_lr is not None
+    # A cool-down: a 1-sqrt shape, one that would rise to its min_lr, or from a schedule without phases.
+    assert ms_lr.CooldownLR(cosine, 3_000_000, 500_000, decay="1-sqrt").phase_lr is None
+    assert ms_lr.CooldownLR(cosine, 3_000_000, 500_000, min_lr=0.09).phase_lr is None
+    assert ms_lr.CooldownLR(ms_lr.ExponentialLR(0.1, 0.999999), 3_000_000, 500_000).phase_lr is None
+    # Without a schedule after a constant warmup's table is its formula's length; its phases serve a cool-down.
+    constant = ms_lr.LinearWarmup(0.1, 2000)
+    assert constant.phase_lr is None and [p.scale for p in constant.phases()] == [1 / 2000, 0.0]
 
 
 @settings(max_examples=40, deadline=None)

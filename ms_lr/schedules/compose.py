@@ -8,7 +8,7 @@ from ms_lr.core.arguments import FLOAT32_MAX, FLOAT32_TINY, INT32_MAX, IntListRu
 from ms_lr.core.schedule import Schedule, ScheduleListRule
 from ms_lr.core.settled import Repeats, joined, shifted
 from ms_lr.graph.constants import f32
-from ms_lr.graph.phases import Phase, phase_table, shifted_phases
+from ms_lr.graph.phases import Phase, cosine_down, held, linear_down, phase_table, shifted_phases
 from ms_lr.graph.weights import DecayShape
 from ms_lr.reference.compose import cooldown, offset, per_epoch, product, scaled, sequential
 from ms_lr.schedules.constant import FixedLR
@@ -434,8 +434,28 @@ class CooldownLR(Schedule, reference=cooldown):
         self.start_step, self.cooldown_steps = start_step, cooldown_steps
         self.shape = DecayShape(decay, cooldown_steps)
         self.min_lr = f32(min_lr)
+        self.floor, self.decay = min_lr, decay
+        # A schedule of linear and cosine phases cooled down linearly or by a cosine: its phases up to the start,
+        # the cool-down and the floor in one table (a cosine of 3M steps cooled down: 11 kernels, not 19 or 25).
+        phases = self.phases()
+        self.phase_lr = phase_table(phases) if phases else None
+
+    def phases(self) -> Optional[List[Phase]]:
+        """The schedule's phases before ``start_step``, the cool-down from its value there (in float64) and the
+        floor; ``None`` where the schedule has no phases, the cool-down is ``1-sqrt``, or it would rise."""
+        inner = self.schedule.phases() if self.decay != "1-sqrt" else None
+        if not inner:
+            return None
+        start, end = self.start_step, self.start_step + self.cooldown_steps
+        top = [p for p in inner if p.start <= start][-1]._replace(start=start).first_value()
+        if top < self.floor:
+            return None
+        cool = (linear_down if self.decay == "linear" else cosine_down)(start, end, self.floor, top)
+        return [p for p in inner if p.start < start] + [cool, held(end, self.floor)]
 
     def value(self, step: Tensor) -> Tensor:
+        if self.phase_lr is not None:
+            return self.phase_lr.at(step)
         held = self.schedule.at(ops.minimum(step, self.start_step))
         done = ops.minimum(ops.maximum(step - self.start_step, 0), self.cooldown_steps)
         w_top, w_floor = self.shape.weights(done, self.cooldown_steps - done)

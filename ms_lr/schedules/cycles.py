@@ -14,6 +14,7 @@ from ms_lr.core.arguments import INT32_MAX, Decay, Lr, PositiveSteps, RealRule
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats
 from ms_lr.graph.constants import f32, i32
+from ms_lr.graph.phases import MAX_PHASES, Phase, cosine_down, held, phase_table
 from ms_lr.graph.powers import IntegerPower
 from ms_lr.graph.precise import f64, power_and_rest
 from ms_lr.graph.search import SortedSteps
@@ -63,11 +64,15 @@ class _LimitedCycles(Schedule, abstract=True):
 
     Cycles of one length (``cycle_mul == 1``) whose peaks stay at or above ``min_lr`` are ``min_lr`` plus a height per
     cycle (``peak_j - min_lr``, 0 from ``cycle_limit`` on) times the shape's weight per position, each table rounded
-    once from float64 (:class:`~ms_lr.graph.waves.ScaledWaves`), where the two tables fit."""
+    once from float64 (:class:`~ms_lr.graph.waves.ScaledWaves`), where the two tables fit. Cosine cycles otherwise
+    (longer, or growing) whose restarts are all integer steps are each a cosine phase of one table
+    (:mod:`ms_lr.graph.phases`)."""
 
     def _setup(self, peak_lr: float, cycle_steps: int, min_lr: float, cycle_mul: float, cycle_decay: float,
                cycle_limit: int, top_weight: TopWeight) -> None:
         self.min_lr = f32(min_lr)
+        # The first peak, the floor and the peak's decay per cycle, as the Python floats given (for phases()).
+        self.peak_floor_decay = (peak_lr, min_lr, cycle_decay)
         self.floor_is_zero = min_lr == 0.0
         self.limit = cycle_limit
         mult = Fraction(cycle_mul)
@@ -76,7 +81,15 @@ class _LimitedCycles(Schedule, abstract=True):
         self.same_cycles = self.periodic and cycle_decay == 1.0 and cycle_limit > INT32_MAX // cycle_steps
         self.waves = _limited_waves(peak_lr, cycle_steps, min_lr, cycle_decay, cycle_limit, top_weight) \
             if self.periodic else None
+        # The first step of each cycle that starts within the int32 range and the end of the last, where every one
+        # is an integer and there are at most MAX_PHASES (None otherwise); whether the floor starts at that end.
+        self.bounds: Optional[List[int]] = None
+        self.floor_in_range = False
         if self.periodic:
+            running = min(cycle_limit, INT32_MAX // cycle_steps + 1)
+            if running < MAX_PHASES:
+                self.bounds = [j * cycle_steps for j in range(running + 1)]
+            self.floor_in_range = running == cycle_limit and running * cycle_steps <= INT32_MAX
             self.settled_from = cycle_limit * cycle_steps if cycle_limit * cycle_steps <= INT32_MAX else None
             self.length, self.length_step = cycle_steps, i32(cycle_steps)
             self.inv_length, self.inv_length64 = f32(1.0 / cycle_steps), f64(1.0 / cycle_steps)
@@ -110,6 +123,8 @@ class _LimitedCycles(Schedule, abstract=True):
         cycles = len(firsts) - 1
         tail = cycles == cycle_limit and firsts[-1] <= INT32_MAX
         self.settled_from = firsts[-1] if tail else None
+        if not any(gaps) and len(firsts) <= MAX_PHASES:
+            self.bounds, self.floor_in_range = firsts, tail
         entry_firsts = firsts[:cycles] + ([firsts[-1]] if tail else [])
         self.search = SortedSteps(entry_firsts)
         self.starts_list = entry_firsts[1:]
@@ -166,6 +181,8 @@ class _LimitedCycles(Schedule, abstract=True):
     def value(self, step: Tensor) -> Tensor:
         if self.waves is not None:
             return self.waves.at(step)
+        if self.phase_lr is not None:
+            return self.phase_lr.at(step)
         return self._formula(step)
 
     def _formula(self, step: Tensor) -> Tensor:
@@ -266,6 +283,22 @@ class CosineCyclesLR(_LimitedCycles, reference=cosine_cycles):
         self._setup(peak_lr, cycle_steps, min_lr, cycle_mul, cycle_decay, cycle_limit,
                     lambda done, left: np.sin(np.pi / 2 * _power_rest(left, k_decay)) ** 2)
         self.k_decay, self.k = k_decay, f64(k_decay)
+        # Cycles too long for the waves' tables (a long single cosine), or growing, whose restarts are all integer
+        # steps: each cycle a cosine phase of one table, anchored at its end (9 to 11 kernels, the formula's 16 to 28).
+        phases = self.phases() if self.waves is None else None
+        self.phase_lr = phase_table(phases) if phases else None
+
+    def phases(self) -> Optional[List[Phase]]:
+        """Each cycle a cosine from its peak down to ``min_lr``, ending where the next starts, then the floor: where
+        ``k_decay == 1``, every restart is an integer step, and no peak is under ``min_lr``."""
+        if self.k_decay != 1.0 or self.bounds is None:
+            return None
+        peak, low, decay = self.peak_floor_decay
+        if peak * decay ** (len(self.bounds) - 2) < low:
+            return None
+        cycles = [cosine_down(first, end, low, peak * decay**j)
+                  for j, (first, end) in enumerate(zip(self.bounds, self.bounds[1:]))]
+        return cycles + ([held(self.bounds[-1], low)] if self.floor_in_range else [])
 
     def _formula(self, step: Tensor) -> Tensor:
         x_done, x_left, peak = self._position(step)

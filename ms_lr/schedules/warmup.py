@@ -8,7 +8,7 @@ from ms_lr.core.arguments import Lr, Steps
 from ms_lr.core.schedule import Schedule
 from ms_lr.core.settled import Repeats, shifted
 from ms_lr.graph.constants import f32, i32
-from ms_lr.graph.phases import Phase, phases_from, shifted_phases, warmup_phases
+from ms_lr.graph.phases import Phase, held, phases_from, ramp_up, shifted_phases, warmup_phases
 from ms_lr.graph.weights import Ramp, warmed, warmed_under
 from ms_lr.reference.warmup import constant_warmup, linear_warmup
 
@@ -130,6 +130,16 @@ class LinearWarmup(_Warmup, reference=linear_warmup):
             clear = claim is None or rise * (claim.start - warmup_steps) >= warmup_steps * target * 2**-20
             self.under = (self.ramp.rising and end_lr is None and warmup_prefix and bound is not None
                           and bound <= target * (1 + 2.0**-22) and clear)
+
+    def phases(self) -> Optional[List[Phase]]:
+        """The ramp and ``after``'s phases (a constant's one held phase) from the warmup's end, the ramp heading for
+        ``end_lr`` or ``after``'s first value in float64 (as the table this warmup builds over a schedule)."""
+        after = [held(0, float(self._config["after"]))] if self.after_constant is not None else self.after.phases()
+        if not after or not self.warmup_steps:
+            return after
+        end_lr = self._config["end_lr"]
+        target = after[0].first_value() if end_lr is None else end_lr
+        return [ramp_up(0, self.warmup_steps, self._config["start_lr"], target)] + self._from_warmup_end(after)
 
     def value(self, step: Tensor) -> Tensor:
         if self.phase_lr is not None:
