@@ -275,6 +275,18 @@ def test_restarts_past_2_24_land_on_their_exact_steps():
     assert schedule.boundaries(total)[1:3] == restarts
 
 
+def test_a_last_cycle_ending_past_2_31_is_held_there_not_wrapped():
+    # 1.5 cycles over 2**31 - 1 steps: the second ends at 2.86e9, which an int32 table wrapped (NumPy warns it will
+    # refuse that cast); the steps left to its end were right only because int32 subtraction wrapped back.
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        schedule = ms_lr.CosineWithRestartsAndWarmUpLR(1.0, warmup_steps=0, total_steps=2**31 - 1, num_cycles=1.5)
+    assert schedule.phase_lr is None
+    steps = np.concatenate([np.arange(1_431_655_760, 1_431_655_770), np.arange(2**31 - 3000, 2**31),
+                            np.random.default_rng(6).integers(0, 2**31 - 1, 2000)])
+    assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=repr(schedule))
+
+
 def test_mindformers_sgdr_float32_log_misplaces_restarts_ours_does_not():
     # T_0=10, T_mult=2: the restart at step 327670 = 10 * (2**15 - 1); MindFormers' float32 log puts it in the
     # previous cycle (any T_0 with T_mult=2 has such a step below 2**24).

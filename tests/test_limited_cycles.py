@@ -174,3 +174,11 @@ def test_cycles_without_an_end_in_range_are_lookups():
     assert settle is not None and settle % 1000 == 0 and fading.tabulated
     assert 0.1 * 0.9 ** (settle // 1000) < TINY <= fading.reference(np.arange(settle - 2000, settle)).max()
     _claim_holds(fading, seed=2)
+
+
+def test_cycles_alike_too_long_for_a_lookup_repeat_bit_for_bit_from_their_phase_table():
+    # 1,953 cycles of 1.1M steps reach 26% into the last, whose anchor past 2**31 - 1 would move back a period and
+    # round that cycle's x apart (by an ulp of the lr): its steps are shifted instead.
+    alike = ms_lr.CosineCyclesLR(0.1, 1_100_000, 1e-5, cycle_limit=10**9)
+    assert alike.repeats() == (0, 1_100_000) and not alike.tabulated and alike.phase_lr.table.shift
+    _period_holds(alike, seed=3)

@@ -248,8 +248,10 @@ class FractionalCycles(GraphBlock):
             raise ValueError(f"{argument} makes {count:,} cycles of {float(length):.6g} steps within {horizon:,} "
                              f"steps; ms_lr keeps each turn an exact step in a table of at most {self.LIMIT:,}")
         ceilings = [-(-j * p // q) for j in range(count + 1)]
-        starts, lasts = ceilings[:-1], [c - 1 for c in ceilings[1:]]
-        self.horizon = min(lasts[-1], INT32_MAX)
+        # The last cycle may end past 2**31 - 1: its last step is held at 2**31 - 1 and the tail takes the excess
+        # (an int32 table would wrap it, and the difference k - last would rely on int32 subtraction wrapping too).
+        starts, lasts = ceilings[:-1], [min(c - 1, INT32_MAX) for c in ceilings[1:]]
+        self.horizon = lasts[-1]
         self.starts = Tensor(np.array(starts, dtype=np.int32))
         self.search = SortedSteps(starts)
         self.heads = Tensor(np.array([(s * q - j * p) / q for j, s in enumerate(starts)], dtype=np.float32))

@@ -298,6 +298,10 @@ class CosineCyclesLR(_LimitedCycles, reference=cosine_cycles):
             return None
         cycles = [cosine_down(first, end, low, peak * decay**j)
                   for j, (first, end) in enumerate(zip(self.bounds, self.bounds[1:]))]
+        if self.same_cycles:
+            # Claimed to repeat every cycle, bit for bit: a last anchor moved back a period would give that cycle
+            # another float32 x (the same sin(x)**2 to an ulp), so none moves (a shift keeps the differences exact).
+            cycles = [phase._replace(period=0) for phase in cycles]
         return cycles + ([held(self.bounds[-1], low)] if self.floor_in_range else [])
 
     def _formula(self, step: Tensor) -> Tensor:
