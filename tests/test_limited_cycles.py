@@ -1,6 +1,7 @@
 """Limited cycles of one length (timm's cosine, tanh and poly cycle schedulers, mindcv's cosine decay with cycles) as
-scaled waves: ``min_lr`` plus a height per cycle times the shape's weight per position (ms_lr/graph/waves.py), and
-what stays a formula or becomes a lookup."""
+scaled waves: ``min_lr`` plus a height per cycle times the shape's weight per position (ms_lr/graph/waves.py); cosine
+cycles too long for those tables, or growing on integer restarts, as one phase table; and what stays a formula or
+becomes a lookup."""
 import tempfile
 
 import mindspore as ms
