@@ -11,6 +11,7 @@ import ms_lr
 from ms_lr.tools.op_audit import graph_primitives
 from tests.support import mindformers_float32 as mf
 from tests.support.accuracy import assert_close
+from tests.support.steps import through_2_31
 
 # (block, MindFormers' cell as it computes, total_steps given to build)
 CASES = {
@@ -137,10 +138,7 @@ def test_long_runs_whose_cosines_are_whole_steps_are_one_phase_table(name):
     with tempfile.TemporaryDirectory() as folder:
         graph = graph_primitives(schedule, folder)
     assert schedule.phase_lr is not None and not schedule.tabulated and graph.kernels == kernels, graph
-    marks = np.array(schedule.boundaries(2**31 - 1), dtype=np.int64)
-    steps = np.unique(np.concatenate([np.arange(-5, 30_000), (marks[:, None] + np.arange(-3, 4)).ravel(),
-                                      np.random.default_rng(4).integers(0, 2**31 - 1, 5000),
-                                      np.arange(2**31 - 3000, 2**31)]))
+    steps = through_2_31(schedule, seed=4, first=-5)
     assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=name)
 
 

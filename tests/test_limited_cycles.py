@@ -15,6 +15,7 @@ from ms_lr.schedules.cycles import CosineCyclesLR, PolyCyclesLR, TanhCyclesLR
 from ms_lr.tools.op_audit import graph_primitives
 from tests.support.accuracy import TINY, assert_close
 from tests.support.peers import mindcv_lrs, timm_lrs
+from tests.support.steps import through_2_31
 from tests.test_settled import _claim_holds, _period_holds
 
 WAVES = ("Maximum", "FloorDiv", "Minimum", "Gather", "FloorMod", "Gather", "Addcmul")
@@ -140,11 +141,7 @@ def test_long_or_growing_cosine_cycles_on_integer_steps_are_one_phase_table(name
     with tempfile.TemporaryDirectory() as folder:
         graph = graph_primitives(schedule, folder)
     assert graph.kernels == kernels and "SearchSorted" in graph.sequence and not schedule.tabulated, graph
-    marks = np.array(schedule.boundaries(INT32_MAX), dtype=np.int64)
-    steps = np.unique(np.concatenate([np.arange(30_000), (marks[:, None] + np.arange(-3, 4)).ravel(),
-                                      np.random.default_rng(9).integers(0, INT32_MAX, 5000),
-                                      np.arange(INT32_MAX - 3000, INT32_MAX + 1)]))
-    steps = steps[(steps >= 0) & (steps <= INT32_MAX)]
+    steps = through_2_31(schedule, seed=9)
     assert_close(ms_lr.evaluate(schedule, steps), schedule.reference(steps), context=name)
 
 

@@ -434,7 +434,7 @@ class CooldownLR(Schedule, reference=cooldown):
         self.start_step, self.cooldown_steps = start_step, cooldown_steps
         self.shape = DecayShape(decay, cooldown_steps)
         self.min_lr = f32(min_lr)
-        self.floor, self.decay = min_lr, decay
+        self.floor = min_lr
         # A schedule of linear and cosine phases cooled down linearly or by a cosine: its phases up to the start,
         # the cool-down and the floor in one table (a cosine of 3M steps cooled down: 11 kernels, not 19 or 25).
         phases = self.phases()
@@ -443,14 +443,14 @@ class CooldownLR(Schedule, reference=cooldown):
     def phases(self) -> Optional[List[Phase]]:
         """The schedule's phases before ``start_step``, the cool-down from its value there (in float64) and the
         floor; ``None`` where the schedule has no phases, the cool-down is ``1-sqrt``, or it would rise."""
-        inner = self.schedule.phases() if self.decay != "1-sqrt" else None
+        inner = self.schedule.phases() if self.shape.shape != "1-sqrt" else None
         if not inner:
             return None
         start, end = self.start_step, self.start_step + self.cooldown_steps
         top = [p for p in inner if p.start <= start][-1]._replace(start=start).first_value()
         if top < self.floor:
             return None
-        cool = (linear_down if self.decay == "linear" else cosine_down)(start, end, self.floor, top)
+        cool = (linear_down if self.shape.shape == "linear" else cosine_down)(start, end, self.floor, top)
         return [p for p in inner if p.start < start] + [cool, held(end, self.floor)]
 
     def value(self, step: Tensor) -> Tensor:

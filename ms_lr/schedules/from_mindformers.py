@@ -448,7 +448,8 @@ class ConstantWithCoolDownLR(_CosineWaves, reference=mf_constant_with_cooldown):
                           half_waves=True)
         self.lr_end1 = f32(lr_end1)
         self.plateau_end_step = i32(self.plateau_end)
-        self.lr_end2 = f32(lr_end1 if lr_end2 is None else lr_end2)
+        final_lr = lr_end1 if lr_end2 is None else lr_end2
+        self.lr_end2 = f32(final_lr)
         # The usual cool-down (one half-cosine, a whole number of steps long, cut or ended by the decay's length):
         # the warmup, the plateau, the cosine and the two floors are phases of one table (9 to 12 kernels, not 18
         # to 24).
@@ -458,7 +459,7 @@ class ConstantWithCoolDownLR(_CosineWaves, reference=mf_constant_with_cooldown):
                 and lr_end1 <= learning_rate:
             after = [held(warmup, learning_rate),
                      cosine_down(self.plateau_end, self.plateau_end + int(length), lr_end1, learning_rate),
-                     held(self.decay_end, lr_end1), held(self.final_end, lr_end1 if lr_end2 is None else lr_end2)]
+                     held(self.decay_end, lr_end1), held(self.final_end, final_lr)]
             self.phase_lr = warmup_phases(warmup, warmup_lr_init, learning_rate, after)
 
     def value(self, step: Tensor) -> Tensor:
